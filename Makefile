@@ -1,0 +1,28 @@
+# Yigai — the two contract commands are `make build` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: build test validate release docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## build: set up the environment, build datapackage/ from sources/ and validate it
+build: $(STAMP)
+	$(BIN)/yigai build --sources sources --out datapackage
+	$(BIN)/yigai validate datapackage
+
+## test: set up the environment and run the test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+validate: $(STAMP)
+	$(BIN)/yigai validate datapackage
+
+clean:
+	rm -rf build

@@ -1,0 +1,125 @@
+"""Metadata as code: the one definition of every field and table, and what is generated from it."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources as importlib_resources
+from typing import Any
+
+import yaml
+
+def _read_yaml(name: str) -> dict[str, Any]:
+    text = importlib_resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@lru_cache(maxsize=None)
+def package() -> dict[str, Any]:
+    """Return the package-level metadata (name, title, version, licences, contributors) from package.yml."""
+    return _read_yaml("package.yml")
+
+
+@lru_cache(maxsize=None)
+def fields() -> dict[str, dict[str, Any]]:
+    """Return every field definition, keyed by field name (from fields.yml)."""
+    return _read_yaml("fields.yml")
+
+
+@lru_cache(maxsize=None)
+def resources() -> dict[str, dict[str, Any]]:
+    """Return every table definition, keyed by resource name, in package order (from resources.yml)."""
+    defined = fields()
+    tables = _read_yaml("resources.yml")
+    for name, table in tables.items():
+        missing = [f for f in table["fields"] if f not in defined]
+        if missing:
+            raise KeyError(f"resources.yml: table {name} uses undefined fields {missing}")
+    return tables
+
+
+def table_names() -> list[str]:
+    """Names of the tabular resources in package order."""
+    return list(resources())
+
+
+def columns(table: str) -> list[str]:
+    """Column names of a table, in published order."""
+    return list(resources()[table]["fields"])
+
+
+def primary_key(table: str) -> list[str]:
+    """Primary key columns of a table."""
+    return list(resources()[table]["primary_key"])
+
+
+def field_schema(name: str) -> dict[str, Any]:
+    """Return the Table Schema field descriptor for one field."""
+    spec = fields()[name]
+    out: dict[str, Any] = {"name": name, "type": spec["type"], "description": spec["description"]}
+    if spec.get("zh"):
+        out["title"] = spec["zh"]
+    if spec.get("constraints"):
+        out["constraints"] = dict(spec["constraints"])
+    if spec.get("example") is not None:
+        out["example"] = spec["example"]
+    return out
+
+
+def table_schema(table: str) -> dict[str, Any]:
+    """Return the Table Schema (fields, primaryKey, foreignKeys) of a table."""
+    spec = resources()[table]
+    schema: dict[str, Any] = {
+        "fields": [field_schema(f) for f in spec["fields"]],
+        "primaryKey": list(spec["primary_key"]),
+        "missingValues": [""],
+    }
+    fks = []
+    for fk in spec.get("foreign_keys", []):
+        reference = {"fields": list(fk["reference"])}
+        reference["resource"] = "" if fk["resource"] == table else fk["resource"]
+        fks.append({"fields": list(fk["fields"]), "reference": reference})
+    if fks:
+        schema["foreignKeys"] = fks
+    return schema
+
+
+def enum_values(name: str) -> list[str]:
+    """The allowed values of an enum field (empty when the field is not an enum)."""
+    return list(fields()[name].get("constraints", {}).get("enum", []))
+
+
+def data_dictionary_markdown() -> str:
+    """Render the data dictionary (every table, field, Chinese term and code list) as Markdown."""
+    lines = ["# Data dictionary", "", "Generated from `src/yigai/metadata/` — do not edit by hand.", ""]
+    lines += ["Offsets (`char_start`, `char_end`) count Unicode code points in the plan's published text "
+              "(`texts/<plan_id>.txt`), from 0, end exclusive.", ""]
+    for table, spec in resources().items():
+        lines += [f"## `{table}` — {spec['title']}", "", spec["description"], ""]
+        pk = ", ".join(f"`{c}`" for c in spec["primary_key"])
+        lines += [f"Primary key: {pk}", ""]
+        for fk in spec.get("foreign_keys", []):
+            src = ", ".join(fk["fields"])
+            ref = ", ".join(fk["reference"])
+            lines.append(f"- Foreign key: `{src}` → `{fk['resource']}.{ref}`")
+        if spec.get("foreign_keys"):
+            lines.append("")
+        lines += ["| field | type | 中文 | description | constraints |", "|---|---|---|---|---|"]
+        for name in spec["fields"]:
+            f = fields()[name]
+            cons = dict(f.get("constraints", {}))
+            enum = cons.pop("enum", None)
+            parts = [f"{k}: `{v}`" for k, v in cons.items()]
+            if enum:
+                parts.append("one of: " + ", ".join(f"`{e}`" for e in enum))
+            desc = f["description"].replace("|", r"\|")
+            cons_text = "; ".join(parts).replace("|", r"\|")
+            lines.append(f"| `{name}` | {f['type']} | {f.get('zh', '')} | {desc} | {cons_text} |")
+        lines.append("")
+    lines += ["## Code lists", ""]
+    for name, f in fields().items():
+        if f.get("enum_doc"):
+            lines += [f"### `{name}` ({f.get('zh', '')})", "", "| code | meaning |", "|---|---|"]
+            for code, meaning in f["enum_doc"].items():
+                lines.append(f"| `{code}` | {meaning} |")
+            lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,258 @@
+"""Read the human-owned inputs under sources/: raw documents, their provenance and their curated corrections."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from yigai.errors import YigaiError
+
+PLAN_ID_PATTERN = re.compile(r"^[a-z]+(-[a-z]+)*-[0-9]{4}-[0-9]{2}$")
+SOURCE_FILE = "source.yml"
+CORRECTIONS_FILE = "corrections.yml"
+RAW_FILE = "raw.txt"
+REGISTRY_FILE = "agencies.yml"
+
+_REQUIRED_RAW_KEYS = ("file", "sha256", "original_name")
+_FACT_KEYS = ("jurisdiction", "admin_code", "admin_level", "doc_number", "issue_date", "publish_date", "issuers",
+              "title", "notice_title")
+CORRECTION_STAGES = ("text", "row")
+CORRECTION_ACTIONS = ("update", "add", "delete")
+
+
+@dataclass
+class Correction:
+    """One curated fix from a plan's corrections.yml.
+
+    A text correction replaces `expect` by `value` in the normalised text (at its `occurrence`, counted from 1).
+    A row correction updates one `field` of the row of `table` whose primary key is `key`, adds a row (`value` is
+    the row) or deletes one. `expect` guards every correction: when the pipeline no longer produces the expected old
+    value, the correction is stale and the build stops.
+    """
+
+    index: int
+    stage: str
+    reason: str
+    expect: Any = None
+    value: Any = None
+    action: str = "update"
+    table: str | None = None
+    key: dict[str, Any] | None = None
+    field: str | None = None
+    occurrence: int = 1
+    kind: str = "curated"
+
+
+@dataclass
+class PlanSource:
+    """A plan's committed inputs: raw document, provenance and corrections."""
+
+    plan_id: str
+    directory: Path
+    raw_bytes: bytes
+    source: dict[str, Any]
+    corrections: list[Correction] = field(default_factory=list)
+
+    @property
+    def raw_text(self) -> str:
+        """The raw document decoded as declared in source.yml."""
+        return self.raw_bytes.decode(self.source.get("raw", {}).get("encoding", "utf-8"))
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the raw bytes."""
+        return hashlib.sha256(self.raw_bytes).hexdigest()
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """Curated facts from source.yml (possibly empty)."""
+        return self.source.get("facts") or {}
+
+    def text_corrections(self) -> list[Correction]:
+        """Corrections that apply to the normalised text."""
+        return [c for c in self.corrections if c.stage == "text"]
+
+    def row_corrections(self) -> list[Correction]:
+        """Corrections that apply to extracted rows."""
+        return [c for c in self.corrections if c.stage == "row"]
+
+
+def _load_yaml(path: Path, plan_id: str | None) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise YigaiError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path), plan_id=plan_id,
+                         hint="save the file as UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise YigaiError(f"not valid YAML{where}: {getattr(exc, 'problem', exc)}", file=str(path), plan_id=plan_id,
+                         row=(mark.line + 1) if mark else None) from None
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def check_source_yml(data: Any, path: Path, plan_id: str) -> list[YigaiError]:
+    """Return every schema problem of a source.yml document (empty when it is valid)."""
+    errors: list[YigaiError] = []
+
+    def err(message: str, fld: str, hint: str | None = None) -> None:
+        errors.append(YigaiError(message, file=str(path), plan_id=plan_id, field=fld, hint=hint))
+
+    if not isinstance(data, dict):
+        err("must be a mapping with keys plan_id, raw, licence, facts", "(top level)")
+        return errors
+    if data.get("plan_id") != plan_id:
+        err(f"plan_id is {data.get('plan_id')!r} but the folder is named {plan_id!r}", "plan_id",
+            "the folder name and plan_id must agree")
+    raw = data.get("raw")
+    if not isinstance(raw, dict):
+        err("missing section 'raw' (file, sha256, original_name, url, captured)", "raw")
+    else:
+        for key in _REQUIRED_RAW_KEYS:
+            if not raw.get(key):
+                err("missing value", f"raw.{key}")
+        sha = raw.get("sha256")
+        if sha and not re.fullmatch(r"[0-9a-f]{64}", str(sha)):
+            err(f"{sha!r} is not a lowercase hex SHA-256", "raw.sha256")
+        if raw.get("file") not in (None, RAW_FILE):
+            err(f"must be {RAW_FILE!r}", "raw.file")
+    licence = data.get("licence")
+    if not isinstance(licence, dict) or not licence.get("status"):
+        err("missing licence status", "licence.status", "say under which terms the document may be republished")
+    facts = data.get("facts") or {}
+    if not isinstance(facts, dict):
+        err("must be a mapping", "facts")
+    else:
+        for key in facts:
+            if key not in _FACT_KEYS:
+                err(f"unknown fact {key!r} (known: {', '.join(_FACT_KEYS)})", f"facts.{key}")
+        for key in ("issue_date", "publish_date"):
+            value = _iso(facts.get(key))
+            if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+                err(f"{value!r} is not an ISO date (YYYY-MM-DD)", f"facts.{key}")
+        code = facts.get("admin_code")
+        if code is not None and not re.fullmatch(r"[1-8]\d{5}", str(code)):
+            err(f"{code!r} is not a six-digit division code (quote it: \"330302\")", "facts.admin_code")
+    return errors
+
+
+def parse_corrections(data: Any, path: Path, plan_id: str) -> tuple[list[Correction], list[YigaiError]]:
+    """Parse a corrections.yml document into corrections, collecting schema problems."""
+    errors: list[YigaiError] = []
+    out: list[Correction] = []
+    if data is None:
+        return out, errors
+    items = data.get("corrections") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        errors.append(YigaiError("must be a mapping with a list under 'corrections'", file=str(path),
+                                 plan_id=plan_id, field="corrections"))
+        return out, errors
+    for i, item in enumerate(items, start=1):
+        def err(message: str, fld: str) -> None:
+            errors.append(YigaiError(message, file=str(path), plan_id=plan_id, field=f"corrections[{i}].{fld}"))
+
+        if not isinstance(item, dict):
+            err("each correction must be a mapping", "(item)")
+            continue
+        stage = item.get("stage")
+        action = item.get("action", "update")
+        if stage not in CORRECTION_STAGES:
+            err(f"must be one of {', '.join(CORRECTION_STAGES)}", "stage")
+            continue
+        if action not in CORRECTION_ACTIONS:
+            err(f"must be one of {', '.join(CORRECTION_ACTIONS)}", "action")
+            continue
+        if not item.get("reason"):
+            err("every correction needs a reason", "reason")
+        if stage == "text":
+            if not isinstance(item.get("expect"), str) or not item.get("expect"):
+                err("a text correction needs the exact text it replaces", "expect")
+            if not isinstance(item.get("value"), str):
+                err("a text correction needs the replacement text", "value")
+        else:
+            if not item.get("table"):
+                err("a row correction names its table", "table")
+            if action in ("update", "delete") and not isinstance(item.get("key"), dict):
+                err("a row correction names the row by its primary key, as a mapping", "key")
+            if action == "update" and not item.get("field"):
+                err("an update names the field it changes", "field")
+            if action == "update" and "expect" not in item:
+                err("an update states the value it expects to replace (expect)", "expect")
+            if action == "add" and not isinstance(item.get("value"), dict):
+                err("an added row is given as a mapping of column to value", "value")
+        out.append(Correction(index=i, stage=stage, reason=str(item.get("reason", "")), expect=_iso(item.get("expect")),
+                              value=_iso(item.get("value")), action=action, table=item.get("table"),
+                              key=item.get("key"), field=item.get("field"),
+                              occurrence=int(item.get("occurrence", 1)), kind=str(item.get("kind", "curated"))))
+    return out, errors
+
+
+def read_plan(directory: Path, check_hash: bool = True) -> PlanSource:
+    """Read and check one sources/<plan_id>/ folder.
+
+    Raises:
+        YigaiError: when a file is missing or malformed, or the raw file no longer matches its sha256.
+    """
+    plan_id = directory.name
+    if not PLAN_ID_PATTERN.fullmatch(plan_id):
+        raise YigaiError("folder name is not a valid plan_id (lowercase pinyin words, year, two-digit serial, "
+                         "e.g. wenzhou-lucheng-2017-01)", file=str(directory), plan_id=plan_id, field="plan_id")
+    raw_path = directory / RAW_FILE
+    source_path = directory / SOURCE_FILE
+    for required in (raw_path, source_path):
+        if not required.is_file():
+            raise YigaiError("file is missing", file=str(required), plan_id=plan_id,
+                             hint="every plan folder holds raw.txt and source.yml (corrections.yml is optional)")
+    source = _load_yaml(source_path, plan_id)
+    problems = check_source_yml(source, source_path, plan_id)
+    if problems:
+        raise problems[0]
+    raw_bytes = raw_path.read_bytes()
+    plan = PlanSource(plan_id=plan_id, directory=directory, raw_bytes=raw_bytes, source=source)
+    if check_hash and plan.sha256 != source["raw"]["sha256"]:
+        raise YigaiError(f"raw.txt has sha256 {plan.sha256}, but source.yml records {source['raw']['sha256']}",
+                         file=str(raw_path), plan_id=plan_id, field="raw.sha256",
+                         hint="raw.txt must stay byte for byte as captured; if a new capture replaces it, record "
+                              "its sha256 and capture facts in source.yml")
+    corrections_path = directory / CORRECTIONS_FILE
+    if corrections_path.is_file():
+        corrections, problems = parse_corrections(_load_yaml(corrections_path, plan_id), corrections_path, plan_id)
+        if problems:
+            raise problems[0]
+        plan.corrections = corrections
+    return plan
+
+
+def plan_directories(sources_dir: Path) -> list[Path]:
+    """The plan folders under a sources directory, sorted by plan_id."""
+    if not sources_dir.is_dir():
+        raise YigaiError("sources directory not found", file=str(sources_dir),
+                         hint="run from the repository root or pass --sources DIR")
+    return sorted(p for p in sources_dir.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
+def read_sources(sources_dir: Path, check_hash: bool = True) -> list[PlanSource]:
+    """Read every plan under a sources directory, sorted by plan_id."""
+    plans = [read_plan(d, check_hash=check_hash) for d in plan_directories(sources_dir)]
+    if not plans:
+        raise YigaiError("no plan folders found", file=str(sources_dir))
+    return plans
+
+
+def unsourced_plan(raw_bytes: bytes, plan_id: str = "draft-0000-01", name: str = "draft") -> PlanSource:
+    """Wrap a raw document that has no source.yml yet (used by `yigai extract`)."""
+    source = {"plan_id": plan_id, "raw": {"file": RAW_FILE, "sha256": hashlib.sha256(raw_bytes).hexdigest(),
+                                          "original_name": name, "encoding": "utf-8"},
+              "licence": {"status": "unknown"}, "facts": {}}
+    return PlanSource(plan_id=plan_id, directory=Path("."), raw_bytes=raw_bytes, source=source)
