@@ -1,0 +1,93 @@
+"""Tests for reading sources/: provenance, hashes and the schema of source.yml and corrections.yml."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from yigai import sources
+from yigai.errors import YigaiError
+
+from conftest import REPO, SOURCES
+
+SHARED = REPO.parent / "shared" / "raw-plans"
+
+
+def plan_dirs() -> list[Path]:
+    return sources.plan_directories(SOURCES)
+
+
+def test_five_plans_with_provenance():
+    plans = sources.read_sources(SOURCES)
+    assert [p.plan_id for p in plans] == sorted(p.plan_id for p in plans)
+    assert len(plans) >= 5
+    for plan in plans:
+        raw = plan.source["raw"]
+        assert raw["sha256"] == hashlib.sha256((plan.directory / "raw.txt").read_bytes()).hexdigest()
+        assert raw["original_name"].endswith(".txt")
+        assert "url" in raw and "captured" in raw
+        assert plan.source["licence"]["status"]
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the original hand-over folder is not beside this clone")
+def test_raw_files_are_byte_for_byte_the_originals():
+    for plan in sources.read_sources(SOURCES):
+        original = SHARED / plan.source["raw"]["original_name"]
+        assert original.read_bytes() == plan.raw_bytes, plan.plan_id
+
+
+def copy_plan(tmp_path: Path, plan_id: str = "qinghai-2019-01") -> Path:
+    target = tmp_path / "sources" / plan_id
+    shutil.copytree(SOURCES / plan_id, target)
+    return target
+
+
+def test_changed_raw_byte_stops_the_build(tmp_path):
+    folder = copy_plan(tmp_path)
+    data = bytearray((folder / "raw.txt").read_bytes())
+    data[100] ^= 0x01
+    (folder / "raw.txt").write_bytes(bytes(data))
+    with pytest.raises(YigaiError) as excinfo:
+        sources.read_plan(folder)
+    message = str(excinfo.value)
+    assert "qinghai-2019-01" in message and "raw.txt" in message and "sha256" in message
+
+
+def test_source_yml_schema_errors_name_the_field(tmp_path):
+    folder = copy_plan(tmp_path)
+    data = yaml.safe_load((folder / "source.yml").read_text(encoding="utf-8"))
+    data["facts"]["issue_date"] = "21/03/2019"
+    (folder / "source.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(YigaiError) as excinfo:
+        sources.read_plan(folder)
+    assert excinfo.value.field == "facts.issue_date"
+    assert excinfo.value.file.endswith("source.yml")
+
+
+def test_folder_name_must_match_plan_id(tmp_path):
+    folder = copy_plan(tmp_path)
+    renamed = folder.with_name("qinghai-2019-02")
+    folder.rename(renamed)
+    with pytest.raises(YigaiError) as excinfo:
+        sources.read_plan(renamed)
+    assert excinfo.value.field == "plan_id"
+
+
+def test_malformed_corrections_are_reported_with_index(tmp_path):
+    folder = copy_plan(tmp_path)
+    (folder / "corrections.yml").write_text("corrections:\n  - stage: row\n    table: targets\n", encoding="utf-8")
+    with pytest.raises(YigaiError) as excinfo:
+        sources.read_plan(folder)
+    assert excinfo.value.field.startswith("corrections[1].")
+
+
+def test_invalid_yaml_names_line(tmp_path):
+    folder = copy_plan(tmp_path)
+    (folder / "source.yml").write_text("plan_id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(YigaiError) as excinfo:
+        sources.read_plan(folder)
+    assert "line" in str(excinfo.value)
