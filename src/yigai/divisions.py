@@ -10,7 +10,7 @@ from importlib import resources as importlib_resources
 
 # Suffixes that end the name of a division, longest first.
 _SUFFIXES = ("特别行政区", "自治州", "自治县", "自治旗", "自治区", "新区", "地区", "林区", "省", "市", "区", "县", "旗", "盟")
-# Suffix-free forms that are used in prose ("鹿城" for 鹿城区, "温州" for 温州市).
+# Suffix-free forms that are used in prose ("西湖" for 西湖区, "杭州" for 杭州市).
 _MIN_STEM = 2
 
 
@@ -20,9 +20,9 @@ class Division:
 
     Attributes:
         code: six-digit GB/T 2260 code.
-        name: official short name of this level alone (鹿城区).
-        full_name: the name with its parent prefecture prepended for counties (温州市鹿城区); provinces and
-            prefectures are named alone (广东省, 南京市).
+        name: official short name of this level alone (西湖区).
+        full_name: the name with its parent prefecture prepended for counties (杭州市西湖区); provinces and
+            prefectures are named alone (浙江省, 杭州市).
         level: province | prefecture | county, from the code's structure.
     """
 
@@ -92,7 +92,7 @@ def get(code: str) -> Division:
 
 
 def stem(name: str) -> str:
-    """Return a division name without its generic suffix (鹿城区 → 鹿城, 南京市 → 南京)."""
+    """Return a division name without its generic suffix (西湖区 → 西湖, 杭州市 → 杭州)."""
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= _MIN_STEM:
             return name[: -len(suffix)]
@@ -101,15 +101,15 @@ def stem(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _index() -> list[tuple[str, str]]:
-    """(name, code) pairs for matching, longest names first so 鹿城区 wins over 城区."""
+    """(name, code) pairs for matching, longest names first so 西湖区 wins over 湖区."""
     pairs = [(name, code) for code, name in _names().items() if len(name) >= 2]
     return sorted(pairs, key=lambda p: (-len(p[0]), p[1]))
 
 
 def find_in(text: str) -> list[Division]:
-    """Find the divisions named at the start of a title or issuer (e.g. "温州市鹿城区人民政府").
+    """Find the divisions named at the start of a title or issuer (e.g. "杭州市西湖区人民政府").
 
-    Full names are matched (温州市, 鹿城区); a county is accepted only when its prefecture or province is
+    Full names are matched (杭州市, 西湖区); a county is accepted only when its prefecture or province is
     consistent with any higher-level division named before it, which resolves names shared by several
     counties. Returns divisions in the order they appear.
     """
