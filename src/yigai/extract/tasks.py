@@ -1,6 +1,252 @@
-"""Read a plan body's outline into a tree of tasks (implemented in the tasks work)."""
+"""Read a plan body into the rows of the `tasks` table: its numbered outline as a tree, plus its annex table rows.
+
+What a row means:
+
+* path: one number per level by order of appearance within the parent (see yigai.extract.outline), so labels
+  that the source misnumbers (Nanjing-style continuous numbering across sections, skipped or repeated numbers)
+  still get unique paths; task_id = "<plan_id>:<path>".
+* label: the label as printed; heading: the run-in title, i.e. the text after the label up to the first 。 (or
+  ：) when that is a short phrase (at most 50 characters, no comma or semicolon), or the whole line of a section
+  heading printed on its own line; null when the item opens with an ordinary sentence ("１.2019年全面推开…，…").
+* text: the item's own paragraphs (without its label and without its sub-items), each stripped, joined by "\\n".
+* char_start/char_end: from the label to the end of the item's own text in the published text.
+* Annex tables that arrived flattened (one cell per line) become rows with path "A<table>.<row>", no parent and
+  depth 1; label = the row number, text = the task cell, and the deadline is read from the time cell. Their span
+  runs from the row number to the row's last cell.
+* Mis-numbered continuations: a numbered paragraph that has no heading, opens with a deadline and sits between
+  items that all have headings ("13.多层次人才培养工程。…" / "14.到2025年底，…(责任单位:…)" / "15.数字化转型工程。…")
+  is the target paragraph of the item before it. It is merged into that item and reported (kind
+  outline-continuation); see yigai.extract.outline.merge_continuations.
+
+Deadlines (deadline = ISO date at the end of the stated period; deadline_text = the words as written):
+
+* 到2017年底 / 2018年底前 / 2017年末 → 12-31 of that year; 2017年6月 / 2017年6月底前 → the last day of that month;
+  2023年11月-2025年10月 → the end of the range; 2017年上半年 → 06-30, 下半年 → 12-31, 第三季度 → 09-30;
+  到2020年 / 2018年 (a bare year) → 12-31 of that year; 2018年前 (before 2018) → 12-31 of the year before;
+  年内 → 12-31 of the plan's year (the year in its plan_id). Years followed by 度/份/代/起/以来/开始 are not deadlines,
+  and dates inside 《》 titles or inside the responsibility clause are ignored.
+* When the item's heading states a deadline ("组织动员阶段(2023年10月底前)"), that deadline governs the whole item
+  and is used. Otherwise the item's latest stated date is used, since an item is finished only when its last
+  step is; deadline_text is the last phrase stating that date.
+
+Domain: keyword rules in src/yigai/data/domains.yml (documented there), the same for every plan.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources as importlib_resources
+
+import yaml
+
+from yigai.changes import Change
+from yigai.extract import clauses, outline
+
+HEADING_END = re.compile(r"[。：:]")
+HEADING_BREAK = re.compile(r"[，,；;]")
+MAX_HEADING = 50
+QUARTERS = {"一": 3, "二": 6, "三": 9, "四": 12}
+DEADLINE = re.compile(
+    r"(?P<range>(?P<ry1>(?:19|20)\d{2})年(?P<rm1>\d{1,2})月\s*[-—–~至到]\s*(?:(?P<ry2>(?:19|20)\d{2})年)?(?P<rm2>\d{1,2})月"
+    r"(?:份)?(?:底|末)?(?:前|以前)?)"
+    r"|(?P<month>(?:到|至|截至|截止)?\s*(?P<my>(?:19|20)\d{2})年(?P<mm>\d{1,2})月(?:份)?(?:底|末)?(?:前|以前)?)"
+    r"|(?P<part>(?:到|至|截至|截止)?\s*(?P<py>(?:19|20)\d{2})年(?:(?P<half>上|下)半年|第?(?P<quarter>[一二三四])季度)"
+    r"(?:末|底)?(?:前|以前)?)"
+    r"|(?P<end>(?:到|至|截至|截止)?\s*(?P<ey>(?:19|20)\d{2})年(?:底|末)(?:前|以前)?)"
+    r"|(?P<before>(?P<by>(?:19|20)\d{2})年(?:前|以前))"
+    r"|(?P<year>(?:到|至|截至|截止)?\s*(?P<yy>(?:19|20)\d{2})年)(?![度份代起]|以来|开始|[0-9])"
+    r"|(?P<within>年内)")
+TITLE_QUOTE = re.compile(r"《[^《》]*》")
+
+
+@dataclass
+class Deadline:
+    """A stated deadline: the ISO date closing the period and the words as written, with their offsets."""
+
+    date: str
+    text: str
+    start: int
+    end: int
+
+
+def _last_day(year: int, month: int) -> str:
+    if not 1 <= month <= 12:
+        raise ValueError(month)
+    return dt.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+
+
+def _date_of(match: re.Match[str], plan_year: int | None) -> str | None:
+    g = match.groupdict()
+    try:
+        if g["range"]:
+            year = int(g["ry2"] or g["ry1"])
+            return _last_day(year, int(g["rm2"]))
+        if g["month"]:
+            return _last_day(int(g["my"]), int(g["mm"]))
+        if g["part"]:
+            month = (6 if g["half"] == "上" else 12) if g["half"] else QUARTERS[g["quarter"]]
+            return _last_day(int(g["py"]), month)
+        if g["end"]:
+            return f"{g['ey']}-12-31"
+        if g["before"]:
+            return f"{int(g['by']) - 1}-12-31"
+        if g["year"]:
+            return f"{g['yy']}-12-31"
+        if g["within"] and plan_year:
+            return f"{plan_year}-12-31"
+    except ValueError:
+        return None
+    return None
+
+
+def deadlines(text: str, plan_year: int | None = None, skip: list[tuple[int, int]] | None = None) -> list[Deadline]:
+    """Every deadline stated in `text`, in order (offsets into `text`).
+
+    Args:
+        text: the words to read.
+        plan_year: the plan's year, which 年内 refers to (None: 年内 is not read).
+        skip: spans of `text` to ignore (e.g. responsibility clauses); 《》 titles are always ignored.
+    """
+    ignored = list(skip or []) + [(m.start(), m.end()) for m in TITLE_QUOTE.finditer(text)]
+    found = []
+    for match in DEADLINE.finditer(text):
+        if any(s <= match.start() < e for s, e in ignored):
+            continue
+        date = _date_of(match, plan_year)
+        if date:
+            words = match.group().strip()
+            start = match.start() + (len(match.group()) - len(match.group().lstrip()))
+            found.append(Deadline(date, words, start, start + len(words)))
+    return found
+
+
+def governing_deadline(text: str, heading: str | None, plan_year: int | None,
+                       skip: list[tuple[int, int]] | None = None) -> Deadline | None:
+    """The deadline of a whole item: the heading's if it states one, else the latest date (its last statement)."""
+    if heading:
+        in_heading = deadlines(heading, plan_year)
+        if in_heading:
+            return in_heading[-1]
+    stated = deadlines(text, plan_year, skip)
+    if not stated:
+        return None
+    latest = max(d.date for d in stated)
+    return [d for d in stated if d.date == latest][-1]
+
+
+def heading_of(first_line: str) -> str | None:
+    """The run-in heading of an item's first line (without its label), or None when it opens with a sentence."""
+    end = HEADING_END.search(first_line)
+    candidate = (first_line[:end.start()] if end else first_line).strip()
+    if not candidate or len(candidate) > MAX_HEADING or HEADING_BREAK.search(candidate):
+        return None
+    return candidate
+
+
+@lru_cache(maxsize=1)
+def _domain_rules() -> tuple[int, tuple[tuple[str, tuple[str, ...]], ...]]:
+    path = importlib_resources.files("yigai").joinpath("data/domains.yml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rules = tuple((item["domain"], tuple(str(k) for k in item["keywords"])) for item in data["domains"])
+    return int(data.get("heading_weight", 1)), rules
+
+
+def domain_of(heading: str | None, body: str) -> str | None:
+    """The reform area of a task by the keyword rules of domains.yml (None when no keyword occurs)."""
+    weight, rules = _domain_rules()
+    best, best_score = None, 0
+    for domain, keywords in rules:
+        score = sum(body.count(k) + (weight * heading.count(k) if heading else 0) for k in keywords)
+        if score > best_score:
+            best, best_score = domain, score
+    return best
+
+
+def _plan_year(plan_id: str) -> int | None:
+    match = re.search(r"-(\d{4})-\d{2}$", plan_id)
+    return int(match.group(1)) if match else None
+
+
+def _without(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    """text[start:end] with the given spans blanked out."""
+    chars = list(text[start:end])
+    for s, e in spans:
+        for i in range(max(s, start), min(e, end)):
+            chars[i - start] = " "
+    return "".join(chars)
+
+
+def _row(plan_id: str, path: str, parent: str | None, depth: int, position: int, label: str, heading: str | None,
+         body: str, deadline: Deadline | None, domain: str | None, start: int, end: int) -> dict:
+    return {"task_id": f"{plan_id}:{path}", "plan_id": plan_id, "parent_task_id": parent, "path": path,
+            "depth": depth, "position": position, "label": label, "heading": heading, "text": body,
+            "deadline": deadline.date if deadline else None, "deadline_text": deadline.text if deadline else None,
+            "domain": domain, "char_start": start, "char_end": end}
+
+
+def _outline_rows(plan_id: str, text: str, body_start: int, plan_year: int | None) -> list[dict]:
+    roots = outline.parse(text, body_start)
+    outline.merge_continuations(roots, lambda node: heading_of(node.first_line) is not None)
+    rows: list[dict] = []
+    ids: dict[int, str] = {}
+    for node, numbers in outline.walk(roots):
+        path = ".".join(str(n) for n in numbers)
+        ids[id(node)] = f"{plan_id}:{path}"
+        heading = heading_of(node.first_line)
+        start, end = node.start, node.end
+        skip = clauses.clause_spans(text, start, end)
+        body_start = node.lines[0].start + len(node.label)
+        body = "\n".join([text[body_start:node.lines[0].end].strip()] + [line.text for line in node.lines[1:]])
+        deadline = governing_deadline(_without(text, start, end, skip), heading, plan_year)
+        scoring = _without(text, body_start, end, skip)
+        row = _row(plan_id, path, ids[id(node.parent)] if node.parent else None, node.depth, numbers[-1],
+                   node.label, heading, body, deadline, domain_of(heading, scoring), start, end)
+        notes = [Change("extract", "outline-continuation", "flagged", line.text, "",
+                        f"the paragraph numbered {(outline.label_of(line.text) or ('', '?'))[1]} has no heading of its own "
+                        f"and opens with a deadline between items that have headings: read as the continuation "
+                        f"(target paragraph) of item {node.label} ({path}), which the source numbered by mistake",
+                        line.start, line.end)
+                 for line in node.merged]
+        if notes:
+            row["_changes"] = notes
+        rows.append(row)
+    return rows
+
+
+def _table_rows(plan_id: str, text: str, body_start: int, plan_year: int | None) -> list[dict]:
+    rows: list[dict] = []
+    for number, table in enumerate(outline.find_tables(text, body_start), start=1):
+        for position, row in enumerate(table.rows, start=1):
+            cells = outline.table_cells(table, row)
+            task = " ".join(cell.text for cell in cells.get("task", []))
+            times = cells.get("time", [])
+            deadline = None
+            if times:
+                stated = deadlines(times[0].text, plan_year)
+                if stated:
+                    deadline = Deadline(max(d.date for d in stated), times[0].text, times[0].start, times[0].end)
+            heading = heading_of(task)
+            rows.append(_row(plan_id, f"A{number}.{position}", None, 1, position, row[0].text, heading, task,
+                             deadline, domain_of(heading, task), row[0].start, row[-1].end))
+    return rows
 
 
 def run(plan_id: str, text: str, body_start: int) -> list[dict]:
-    """Return the rows of the `tasks` table for one plan."""
-    return []
+    """Return the rows of the `tasks` table for one plan.
+
+    Args:
+        plan_id: the plan.
+        text: the published normalised text.
+        body_start: offset of the plan's heading; the notice before it is not part of the outline.
+
+    Returns:
+        Rows in document order (outline first, then annex tables). A row whose item absorbed a mis-numbered
+        continuation carries the report entries under the private key "_changes" (not a column); the
+        responsibilities stage passes them on to the plan's corrections report.
+    """
+    plan_year = _plan_year(plan_id)
+    return _outline_rows(plan_id, text, body_start, plan_year) + _table_rows(plan_id, text, body_start, plan_year)

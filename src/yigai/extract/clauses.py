@@ -1,0 +1,231 @@
+"""Read who is responsible for a task from its text: responsibility clauses in brackets, and bodies named in prose.
+
+Clause styles (the brackets may be half- or full-width; items are separated by 、 and segments by ，,；;):
+
+* labelled: (牵头单位:A,相关责任单位:B、C) → A lead (rule labelled-lead), B and C co (labelled-co). Other labels
+  of the same meaning: 牵头部门; 相关责任部门, 配合单位/部门, 协办单位, 参与单位.
+* lead verb and shared duty: (A牵头,B、C等部门,D等按职责分工负责) → A lead (lead-verb); B, C, D co (shared-duty).
+  Several bodies may lead ("A、B牵头"). When no body is said to lead ("(B等部门按职责分工负责)"), every body is
+  recorded as co and flagged: the text does not say who leads, though the first body is often the main one.
+* unlabelled list: (责任单位:A、B、C) or a bare list → the first body is taken as lead and the others as co, all
+  flagged (rule unlabelled-list): the text does not say who leads.
+* inherited: a segment "以下均需A及B负责,不再列出" makes A and B co-responsible (rule inherited) for every later
+  task of the same outline level; they are recorded with the words and position printed in the clause.
+
+Prose (rule prose): a body that opens a clause of a sentence and is directly followed (after adverbs such as 要,
+应, 积极) by a verb. 牵头, 负责 (not 负责人/负责同志), 会同, 统筹 → lead; 配合, 协同, 协助, 参与 → co; these rows are
+not flagged. A body followed only by a modal (要/应/须/着力/抓紧 + any verb, "省卫生计生委要抓紧…") is the actor of
+the sentence but its role is not stated: it is recorded as lead when no other body of the task leads explicitly,
+else as co, and flagged (the role is decided in yigai.extract.agencies).
+
+Mentions are trimmed of trailing 等部门 / 等单位 / 等 / 按职责分工负责 / 负责 / 牵头; `text` is the trimmed words
+as printed and start/end are their offsets in the published text. Whether a mention is a body at all (and which)
+is decided when it is resolved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CLAUSE = re.compile(r"[(（]([^()（）]{2,600})[)）]")
+CLAUSE_CUE = re.compile(r"牵头|责任单位|责任部门|负责单位|负责部门|按职责分工负责|分工负责|配合单位|配合部门|协办单位")
+SEGMENT_SPLIT = re.compile(r"[，,；;]")
+ITEM_SPLIT = re.compile(r"[、/]")
+LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(牵头单位|牵头部门|牵头)\s*[:：]"), "lead"),
+    (re.compile(r"^(相关责任单位|相关责任部门|配合单位|配合部门|协办单位|参与单位|相关单位|相关部门)\s*[:：]"), "co"),
+    (re.compile(r"^(责任单位|责任部门|负责单位|负责部门|实施单位)\s*[:：]"), "list"),
+)
+INHERIT = re.compile(r"^以下(?:各项|任务)?(?:均需|均由|均请|均要|均)(?P<who>.+?)(?:负责|牵头|配合|落实)?(?:[,，]?不再(?:一一)?列出)?$")
+SHARED_END = re.compile(r"(按职责分工负责|按职责负责|分工负责|共同负责|负责|配合|参与)$")
+LEAD_END = re.compile(r"牵头$")
+TRIM_END = re.compile(r"(等部门|等单位|等机构|等|按职责分工负责|按职责负责|分工负责|共同负责|负责|牵头|配合|参与|分别)$")
+TRIM_START = re.compile(r"^(由|请|及|和)")
+BODY_SUFFIX = ("局", "委", "委员会", "办", "办公室", "厅", "部", "中心", "管委会", "政府", "联合会", "残联", "工会", "工委",
+               "署")
+
+PROSE_BOUNDARY = re.compile(r"[。；;，,：:！？!?\n]")
+PROSE_LEAD = r"牵头抓总|牵头|负责(?!人|同志|制|的)|会同|统筹"
+PROSE_CO = r"配合|协同|协助|参与"
+PROSE_MODAL = r"要|应当|应|须|必须|着力|抓紧"
+PROSE_VERB = re.compile(rf"(?P<lead>{PROSE_LEAD})|(?P<co>{PROSE_CO})|(?P<modal>{PROSE_MODAL})")
+PROSE_ADVERBS = re.compile(r"(等部门|等单位|等|要|应当|应|须|必须|积极|主动|继续|同时|共同|切实|具体|分别|负责同志)+$")
+MAX_SUBJECT = 40
+# "<level>级<function>(行政)部门": one body when the level is the plan's own (decided when resolving).
+CLASS_PHRASE = re.compile(r"^(省|自治区|市|州|盟|区|县|旗)级.{1,12}?(行政部门|主管部门|部门)$")
+
+
+@dataclass
+class Mention:
+    """A body named in a task's text.
+
+    Attributes:
+        text: the trimmed words as printed.
+        start: offset of the words in the published text.
+        end: end offset (exclusive).
+        role: lead | co, or None when the prose does not state it (decided by the caller).
+        rule: the documented rule (code list `rule`).
+        flagged: True when the row rests on an assumption.
+        inherited: True for a body a clause assigns to every later task ("以下均需…不再列出").
+    """
+
+    text: str
+    start: int
+    end: int
+    role: str | None
+    rule: str
+    flagged: bool = False
+    inherited: bool = False
+
+
+def looks_like_body(name: str) -> bool:
+    """True when the words end like the name of a government body (局, 委员会, 办公室, 人民政府 …)."""
+    return name.endswith(BODY_SUFFIX)
+
+
+def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans (brackets included) of the responsibility clauses in text[start:end]."""
+    return [(start + m.start(), start + m.end()) for m in CLAUSE.finditer(text[start:end])
+            if CLAUSE_CUE.search(m.group(1))]
+
+
+def _trim(piece: str) -> tuple[str, int]:
+    """Trim connectives and trailing 等部门/负责/牵头 from a name; return (name, offset of the name in piece)."""
+    name, lead = piece, 0
+    while True:
+        stripped = name.lstrip()
+        lead += len(name) - len(stripped)
+        trimmed = TRIM_END.sub("", stripped.rstrip())
+        head = TRIM_START.match(trimmed)
+        if head:
+            lead += head.end()
+            trimmed = trimmed[head.end():]
+        if trimmed == name:
+            return name, lead
+        name = trimmed
+
+
+def _items(text: str, offset: int) -> list[tuple[str, int, int]]:
+    """Split a run of body names into trimmed (name, start, end) triples."""
+    out = []
+    for match in re.finditer(r"[^、/]+", text):
+        for piece, rel in _split_and(match.group()):
+            name, lead = _trim(piece)
+            if name:
+                start = offset + match.start() + rel + lead
+                out.append((name, start, start + len(name)))
+    return out
+
+
+def _split_and(part: str) -> list[tuple[str, int]]:
+    """Split "A及B" when A already ends like a body name (so that 人力资源和社会保障局 stays whole)."""
+    for joiner in ("及", "和", "与"):
+        index = part.find(joiner)
+        while index > 0:
+            left = TRIM_END.sub("", part[:index].strip())
+            if looks_like_body(left):
+                rest = part[index + 1:]
+                return [(part[:index], 0)] + [(p, index + 1 + r) for p, r in _split_and(rest)]
+            index = part.find(joiner, index + 1)
+    return [(part, 0)]
+
+
+def read_clause(text: str, start: int, end: int) -> list[Mention]:
+    """Read one responsibility clause, text[start:end] being its content without the brackets."""
+    content = text[start:end]
+    mentions: list[Mention] = []
+    pending: list[tuple[str, int, int]] = []     # bodies waiting for a verb ("B、C等部门," … "按职责分工负责")
+    listed: list[tuple[str, int, int]] = []      # bodies of an unlabelled list
+    mode: str | None = None
+    has_lead = False
+    shared: list[Mention] = []
+    for match in re.finditer(r"[^，,；;]+", content):
+        segment = match.group()
+        seg_start = start + match.start()
+        stripped = segment.strip()
+        if not stripped:
+            continue
+        seg_start += len(segment) - len(segment.lstrip())
+        label = next(((m, kind) for pattern, kind in LABELS if (m := pattern.match(stripped))), None)
+        if label:
+            found, mode = label
+            body = stripped[found.end():]
+            items = _items(body, seg_start + found.end())
+        else:
+            body, items = stripped, _items(stripped, seg_start)
+        inherit = INHERIT.match(stripped)
+        if not label and inherit:
+            who_start = seg_start + inherit.start("who")
+            for name, s, e in _items(inherit.group("who"), who_start):
+                mentions.append(Mention(name, s, e, "co", "inherited", inherited=True))
+            continue
+        if not label and stripped.startswith("不再"):
+            continue
+        if mode == "lead":
+            mentions += [Mention(n, s, e, "lead", "labelled-lead") for n, s, e in items]
+            has_lead = has_lead or bool(items)
+        elif mode == "co":
+            mentions += [Mention(n, s, e, "co", "labelled-co") for n, s, e in items]
+        elif mode == "list":
+            listed += items
+        elif LEAD_END.search(body):
+            mentions += [Mention(n, s, e, "lead", "lead-verb") for n, s, e in items]
+            has_lead = has_lead or bool(items)
+        elif SHARED_END.search(body):
+            shared += [Mention(n, s, e, "co", "shared-duty") for n, s, e in pending + items]
+            pending = []
+        else:
+            pending += items
+    listed += pending
+    for mention in shared:
+        mention.flagged = not has_lead
+    mentions += shared
+    for i, (name, s, e) in enumerate(listed):
+        mentions.append(Mention(name, s, e, "lead" if i == 0 else "co", "unlabelled-list", flagged=True))
+    return mentions
+
+
+def read_clauses(text: str, start: int, end: int) -> list[Mention]:
+    """Read every responsibility clause in text[start:end]."""
+    mentions: list[Mention] = []
+    for clause_start, clause_end in clause_spans(text, start, end):
+        mentions += read_clause(text, clause_start + 1, clause_end - 1)
+    return mentions
+
+
+def read_prose(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[Mention]:
+    """Read the bodies that act as subjects in text[start:end], outside the spans in `skip` (the clauses).
+
+    Returns candidates only: the caller keeps those that resolve to a body and decides the role of those whose
+    verb does not state it (role None).
+    """
+    mentions: list[Mention] = []
+    position = start
+    for boundary in list(PROSE_BOUNDARY.finditer(text, start, end)) + [None]:
+        chunk_end = boundary.start() if boundary else end
+        chunk_start = position
+        position = boundary.end() if boundary else end
+        if any(s <= chunk_start < e for s, e in skip) or chunk_end <= chunk_start:
+            continue
+        chunk = text[chunk_start:chunk_end]
+        verb = PROSE_VERB.search(chunk)
+        if verb is None or verb.start() == 0:
+            continue
+        kind = verb.lastgroup
+        if kind == "modal":
+            follow = PROSE_VERB.search(chunk, verb.end(), verb.end() + 4)
+            if follow and follow.lastgroup != "modal":
+                kind = follow.lastgroup
+        subject = PROSE_ADVERBS.sub("", chunk[:verb.start()])
+        lead = len(subject) - len(subject.lstrip())
+        subject = subject.strip()
+        if not subject or len(subject) > MAX_SUBJECT:
+            continue
+        role = {"lead": "lead", "co": "co", "modal": None}[kind]
+        items = _items(subject, chunk_start + lead)
+        if not items or not all(looks_like_body(name) or CLASS_PHRASE.match(name) for name, _, _ in items):
+            continue
+        for name, s, e in items:
+            mentions.append(Mention(name, s, e, role, "prose", flagged=role is None))
+    return mentions

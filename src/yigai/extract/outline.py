@@ -1,0 +1,290 @@
+"""Read the numbered outline and the flattened annex tables of a plan body from its published text.
+
+The outline is the tree a reader sees: sections (一、), items ((一) or （一）), sub-items (1. １. 1、), and
+further levels ((1), ①). Levels are assigned by the order in which numbering styles first appear, the way a
+reader does: the first style met is level 1, a new style met below it is level 2, and a style met again closes
+every level below it. Numbers themselves are kept as printed and never trusted for structure, so an outline whose
+labels are misnumbered still gets one node per item in the right place.
+
+An item's own text runs from its label to the next labelled line (any level), so it includes unlabelled
+paragraphs after it (targets, responsibility clauses, the paragraphs of a section heading) but not its sub-items.
+The outline stops at the first annex marker (附件…, 附表…), at the header of a flattened table, or at a closing
+paragraph after the last item (本方案自印发之日起实施; 各区各单位要…), which belongs to the document, not the item.
+
+Annex tables that arrived "flattened" (one cell per line, as happens when a web page's table is copied as text)
+are recognised from their header cells (序号, then column names such as 工作任务 / 牵头部门 / 相关责任部门 /
+完成时间) and read back into rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+CN_NUMERAL = "一二三四五六七八九十百零〇"
+DIGIT = "0-9０-９"
+# Numbering styles, in no particular order: which level each takes is decided by the document.
+LABEL_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(rf"第[{CN_NUMERAL}]{{1,4}}(?:部分|章|节)\s*")),
+    ("cn-dun", re.compile(rf"[{CN_NUMERAL}]{{1,4}}、")),
+    ("cn-paren", re.compile(rf"[(（][{CN_NUMERAL}]{{1,4}}[)）]")),
+    # 1. １. 1． 1、 but not a decimal figure at the start of a line ("1.5倍"); "１.2019年" is a label and a year.
+    ("arabic", re.compile(rf"[{DIGIT}]{{1,3}}(?:[.．](?:(?![{DIGIT}])|(?=[{DIGIT}]{{4}}年))|、)")),
+    ("arabic-paren", re.compile(rf"[(（][{DIGIT}]{{1,3}}[)）]")),
+    ("circled", re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]")),
+)
+ANNEX_MARKER = re.compile(r"^(附件|附表)\s*[0-9０-９一二三四五六七八九十]*\s*([:：]|$)|^(附件|附表)\s*[0-9０-９]+\s")
+CLOSING = re.compile(
+    r"^(本(实施)?(方案|意见|计划|办法|通知|规定|细则|任务|要点)(自|从|由|有效|执行|施行|印发|发布)"
+    r"|各(区|县|市|地|级|部门|单位|地区)[^，,。；;]{0,8}(要|应|务必|须))")
+# A run-in deadline that opens a paragraph ("到2025年底，…").
+DEADLINE_OPENING = re.compile(r"^(到|至|截至|截止)\s*(19|20)\d{2}年")
+
+# Header cells of flattened tables, by the column's meaning.
+TABLE_NUMBER_CELLS = ("序号", "编号")
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "task": ("工作任务", "重点任务", "主要任务", "改革任务", "具体任务", "任务内容", "工作内容", "主要内容", "重点工作",
+             "工作事项", "任务"),
+    "lead": ("牵头部门", "牵头单位", "牵头"),
+    "co": ("相关责任部门", "相关责任单位", "配合部门", "配合单位", "协办单位", "参与单位", "相关部门", "相关单位"),
+    "responsible": ("责任部门", "责任单位", "负责部门", "负责单位", "实施单位"),
+    "time": ("完成时间", "完成时限", "时间进度", "时间节点", "时间安排", "进度安排", "时限", "时间"),
+}
+TIME_CELL = re.compile(rf"^((到|至)?\s*(19|20)\d{{2}}\s*年|(19|20)\d{{2}}[.．\-/]|年内|年底|长期|持续|常态|每年)")
+
+
+@dataclass
+class Line:
+    """A non-empty line of the published text, stripped (start/end are offsets of the stripped text)."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Node:
+    """One item of the outline.
+
+    Attributes:
+        label: the label as printed (一、 (三) 4. １.).
+        style: the numbering style of the label (a key of LABEL_STYLES).
+        depth: level in the tree, 1 for top-level sections.
+        lines: the item's own lines: the labelled line, then its unlabelled paragraphs.
+        children: sub-items in order.
+        parent: the enclosing item (None at the top).
+        merged: labels of paragraphs merged into this item as continuations (see merge_continuations).
+    """
+
+    label: str
+    style: str
+    depth: int
+    lines: list[Line]
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = field(default=None, repr=False)
+    merged: list[Line] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        """Offset of the label."""
+        return self.lines[0].start
+
+    @property
+    def end(self) -> int:
+        """Offset (exclusive) of the end of the item's own text."""
+        return self.lines[-1].end
+
+    @property
+    def first_line(self) -> str:
+        """The labelled line without its label."""
+        return self.lines[0].text[len(self.label):].lstrip()
+
+
+@dataclass
+class Table:
+    """A flattened table: its column meanings, the span of its header and its rows (lists of cells)."""
+
+    columns: list[str]
+    start: int
+    rows: list[list[Line]]
+
+
+def lines_of(text: str, start: int = 0, end: int | None = None) -> list[Line]:
+    """Return the non-empty lines of text[start:end], stripped, with their offsets in `text`."""
+    end = len(text) if end is None else end
+    out: list[Line] = []
+    for match in re.finditer(r"[^\n]+", text[start:end]):
+        raw = match.group()
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        offset = start + match.start() + (len(raw) - len(raw.lstrip()))
+        out.append(Line(stripped, offset, offset + len(stripped)))
+    return out
+
+
+def label_of(line: str) -> tuple[str, str] | None:
+    """Return (style, label) when the line starts with an outline label, else None."""
+    for style, pattern in LABEL_STYLES:
+        match = pattern.match(line)
+        if match and len(line) > match.end():
+            return style, match.group().rstrip()
+    return None
+
+
+def _table_header(lines: list[Line], i: int) -> tuple[list[str], int] | None:
+    """If a flattened table header starts at lines[i], return (column meanings, index of the first data line)."""
+    if lines[i].text not in TABLE_NUMBER_CELLS:
+        return None
+    columns = ["number"]
+    j = i + 1
+    while j < len(lines):
+        meaning = _column_meaning(lines[j].text)
+        if meaning is None:
+            break
+        columns.append(meaning)
+        j += 1
+    return (columns, j) if len(columns) >= 3 and "task" in columns else None
+
+
+def _column_meaning(cell: str) -> str | None:
+    for meaning, names in TABLE_COLUMNS.items():
+        if cell in names:
+            return meaning
+    return None
+
+
+def find_tables(text: str, start: int = 0) -> list[Table]:
+    """Read every flattened table after `start`.
+
+    A row starts at a line holding the next row number (1, 2, …) and takes the cells up to the next row number. When
+    the last column holds the time, a row also ends at the first cell after the task that reads as a time
+    (2017年底前, 年内, 长期), so that text after the last row is not swallowed.
+    """
+    lines = lines_of(text, start)
+    tables: list[Table] = []
+    i = 0
+    while i < len(lines):
+        header = _table_header(lines, i)
+        if header is None:
+            i += 1
+            continue
+        columns, j = header
+        table = Table(columns=columns, start=lines[i].start, rows=[])
+        number = 1
+        while j < len(lines) and lines[j].text == str(number):
+            row = [lines[j]]
+            j += 1
+            while j < len(lines) and lines[j].text != str(number + 1):
+                row.append(lines[j])
+                j += 1
+                if columns[-1] == "time" and len(row) > 2 and TIME_CELL.match(row[-1].text):
+                    break
+            table.rows.append(row)
+            number += 1
+        tables.append(table)
+        i = j
+    return tables
+
+
+def parse(text: str, start: int) -> list[Node]:
+    """Return the top-level nodes of the outline that starts at offset `start` (the plan's heading)."""
+    lines = lines_of(text, start)
+    roots: list[Node] = []
+    stack: list[Node] = []          # open nodes, one per level
+    styles: list[str] = []          # numbering style of each open level
+    for index, line in enumerate(lines):
+        if stack and (ANNEX_MARKER.match(line.text) or _table_header(lines, index)):
+            break
+        found = label_of(line.text)
+        if found is None:
+            if stack:
+                stack[-1].lines.append(line)
+            continue
+        style, label = found
+        if style in styles:
+            depth = styles.index(style) + 1
+            del styles[depth:]
+        else:
+            styles.append(style)
+            depth = len(styles)
+        del stack[depth - 1:]
+        parent = stack[-1] if stack else None
+        node = Node(label=label, style=style, depth=depth, lines=[line], parent=parent)
+        (parent.children if parent else roots).append(node)
+        stack.append(node)
+    if stack:
+        last = stack[-1]
+        for k, line in enumerate(last.lines[1:], start=1):
+            if CLOSING.match(line.text):
+                del last.lines[k:]
+                break
+    return roots
+
+
+def walk(nodes: list[Node]):
+    """Yield (node, path numbers) for every node in document order; path numbers count order within the parent."""
+    def visit(children: list[Node], prefix: tuple[int, ...]):
+        for position, node in enumerate(children, start=1):
+            path = prefix + (position,)
+            yield node, path
+            yield from visit(node.children, path)
+    yield from visit(nodes, ())
+
+
+def merge_continuations(nodes: list[Node], has_heading) -> list[Node]:
+    """Merge mis-numbered continuation paragraphs into the item they continue; return the nodes that were merged.
+
+    Rule (general, for lists of items that each have a run-in heading followed by a target paragraph): an item
+    X of an arabic or circled list is a continuation of the item P just before it when X has no run-in heading of
+    its own, its text opens with a deadline ("到2025年底，…"), P has a run-in heading and no paragraph after its
+    first, and the item after X (if any) has a run-in heading again. Such an X is the target paragraph of P that the
+    source numbered by mistake; it becomes part of P's text and its label is reported.
+
+    Args:
+        nodes: top-level nodes (changed in place).
+        has_heading: function(node) -> bool telling whether a node has a run-in heading.
+    """
+    merged: list[Node] = []
+
+    def visit(children: list[Node]) -> None:
+        k = 1
+        while k < len(children):
+            prev, node = children[k - 1], children[k]
+            after = children[k + 1] if k + 1 < len(children) else None
+            if (node.style in ("arabic", "circled", "arabic-paren") and not node.children
+                    and not has_heading(node) and DEADLINE_OPENING.match(node.first_line)
+                    and has_heading(prev) and len(prev.lines) == 1 and not prev.children
+                    and (after is None or has_heading(after))):
+                prev.lines.extend(node.lines)
+                prev.merged.append(node.lines[0])
+                merged.append(node)
+                del children[k]
+                continue
+            k += 1
+        for child in children:
+            visit(child.children)
+
+    visit(nodes)
+    return merged
+
+
+def table_cells(table: Table, row: list[Line]) -> dict[str, list[Line]]:
+    """Assign the cells of a flattened row to the table's columns.
+
+    Columns holding one cell are filled from both ends; the one column that may hold several cells (相关责任部门 or
+    责任单位, one body per line) takes the cells in between. A time column takes the last cell only when it reads as
+    a time, so a row missing its time keeps all its bodies.
+    """
+    cells = list(row[1:])
+    columns = table.columns[1:]
+    out: dict[str, list[Line]] = {column: [] for column in columns}
+    multi = next((i for i, c in enumerate(columns) if c in ("co", "responsible")), len(columns) - 1)
+    for column in columns[:multi]:
+        if cells:
+            out[column] = [cells.pop(0)]
+    for column in reversed(columns[multi + 1:]):
+        if cells and (column != "time" or TIME_CELL.match(cells[-1].text)):
+            out[column] = [cells.pop()]
+    out[columns[multi]] = out.get(columns[multi], []) + cells
+    return out
