@@ -90,5 +90,156 @@ def validate_command(path: Path, output_format: str) -> None:
     sys.exit(0 if report.valid else 1)
 
 
+def _date_option(value: str | None):
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise YigaiError(f"{value!r} is not a date", field="--date", hint="write it as YYYY-MM-DD") from None
+
+
+@command(main, "release")
+@click.option("--bump", type=click.Choice(["patch", "minor", "major"]), default=None,
+              help="Bump the dataset version first (refused when smaller than the change requires).")
+@click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=Path("sources"), show_default=True,
+              help="Folder of plan folders to build from.")
+@click.option("--package", "package_dir", type=click.Path(path_type=Path), default=Path("datapackage"),
+              show_default=True, help="Folder the package is built into and released from.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("build/release"), show_default=True,
+              help="Folder the archive <name>-<version>.zip is written to.")
+@click.option("--date", "date_text", default=None, help="Release date for --bump (YYYY-MM-DD; default: date of the "
+              "last git commit).")
+@click.option("--since", default=None, help="Previous release to compare with for --bump (folder, archive or URL; "
+              "default: see docs/releases.md).")
+@click.option("--no-build", is_flag=True, help="Release the package folder as it is, without rebuilding it.")
+def release_command(bump, sources_dir, package_dir, out_dir, date_text, since, no_build) -> None:
+    """Build, validate and write a byte-reproducible release archive (CSV, Parquet, SQLite, checksums, citation).
+
+    With --bump, the new build is compared with the previous release; the bump must be at least what the
+    change requires (patch: corrections; minor: new plans, rows, columns; major: removed or renamed columns or
+    tables). package.yml, CITATION.cff, .zenodo.json and CHANGELOG.md are then updated together.
+
+    \b
+    Example:
+      yigai release
+      yigai release --bump minor --date 2026-12-01
+    """
+    from yigai import release, versioning
+
+    project = release.Project(Path.cwd())
+    if bump:
+        if no_build:
+            raise click.UsageError("--bump rebuilds the package with the new version; drop --no-build")
+        done = versioning.bump(project, sources_dir, package_dir, out_dir, bump, _date_option(date_text), since)
+        err_console.print(f"bumped {done.old_version} → {done.new_version} ({done.date}), compared with "
+                          f"{done.baseline}", highlight=False)
+        path = done.archive
+    else:
+        path = release.run(project, sources_dir, package_dir, out_dir, build=not no_build)
+    click.echo(str(path))
+
+
+@command(main, "diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "output_format", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True, help="Markdown for people and the changelog, JSON for machines.")
+def diff_command(old: str, new: str, output_format: str) -> None:
+    """Compare two packages (folders, release archives or URLs): schema changes and rows by primary key.
+
+    \b
+    Example:
+      yigai diff build/release/yigai-0.1.0.zip datapackage --format json
+    """
+    from yigai import diff
+
+    changes = diff.run(old, new)
+    click.echo(changes.to_json() if output_format == "json" else changes.to_markdown(), nl=False)
+
+
+@command(main, "cite")
+@click.option("--format", "output_format", type=click.Choice(["apa", "bibtex", "cff"]), default="apa",
+              show_default=True, help="Citation style.")
+@click.option("--package", "package_path", default=None,
+              help="Cite this package (folder, archive or URL) instead of the installed version.")
+@click.option("--plan", "plan_id", default=None, help="Cite the original document of this plan instead.")
+def cite_command(output_format: str, package_path: str | None, plan_id: str | None) -> None:
+    """Print a citation of the dataset version, or of a plan's original document (--plan).
+
+    \b
+    Example:
+      yigai cite --format bibtex
+      yigai cite --plan nanjing-2023-01 --package datapackage
+    """
+    from yigai import cite, metadata
+    from yigai.load import open_package
+
+    if plan_id is None and package_path is None:
+        click.echo(cite.dataset_citation(dict(metadata.package()), output_format), nl=False)
+        return
+    with open_package(package_path or "datapackage", verify_folder=False) as folder:
+        meta = cite.package_meta(folder)
+        if plan_id is None:
+            text = cite.dataset_citation(meta, output_format)
+        else:
+            text = cite.plan_citation(cite.find_plan(folder, plan_id), output_format, str(meta.get("version")))
+    click.echo(text, nl=False)
+
+
+@command(main, "download")
+@click.argument("release_ref", metavar="VERSION|URL")
+@click.option("--dest", type=click.Path(path_type=Path), required=True,
+              help="Folder to create for the verified package (must not exist or be empty).")
+@click.option("--base-url", default=None, help="Where versions are looked up (default: $YIGAI_RELEASE_URL).")
+def download_command(release_ref: str, dest: Path, base_url: str | None) -> None:
+    """Download a release, verify SHA256SUMS and the package hashes, and unpack it into --dest.
+
+    A version is looked up as <base>/yigai-<version>.zip under $YIGAI_RELEASE_URL (or --base-url). A tampered
+    archive, or one whose paths leave --dest, is refused and nothing is left behind.
+
+    \b
+    Example:
+      yigai download 0.2.0 --dest yigai-0.2.0
+      yigai download https://example.org/yigai-0.2.0.zip --dest yigai-0.2.0
+    """
+    from yigai import load
+
+    folder = load.download(release_ref, dest, base_url)
+    click.echo(str(folder))
+
+
+@command(main, "docs")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("build/site"), show_default=True,
+              help="Folder to write the documentation site to.")
+@click.option("--package", "package_dir", type=click.Path(path_type=Path), default=Path("datapackage"),
+              show_default=True, help="Package whose plans, counts and corrections the site shows.")
+@click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=Path("sources"),
+              show_default=True, help="Folder of plan folders (for each plan's source facts).")
+@click.option("--check", is_flag=True, help="Only check that docs/data-dictionary.md and docs/cli.md are up to date.")
+@click.option("--no-site", is_flag=True, help="Regenerate docs/data-dictionary.md and docs/cli.md only.")
+def docs_command(out_dir: Path, package_dir: Path, sources_dir: Path, check: bool, no_site: bool) -> None:
+    """Regenerate the generated docs pages and build the documentation site (MkDocs Material).
+
+    \b
+    Example:
+      yigai docs --out build/site
+    """
+    from yigai import docs
+
+    root = Path.cwd()
+    if check:
+        stale = docs.stale_pages(root / "docs")
+        if stale:
+            raise YigaiError(f"generated pages are out of date: {', '.join(stale)}", hint="run `yigai docs --no-site`")
+        click.echo("generated pages are up to date")
+        return
+    docs.write_generated(root / "docs")
+    if not no_site:
+        click.echo(str(docs.build_site(root, out_dir, package_dir, sources_dir)))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
