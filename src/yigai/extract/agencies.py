@@ -1,12 +1,49 @@
-"""Resolve the bodies a plan names to canonical agencies, and read who is responsible for each task."""
+"""Resolve the bodies a plan names to canonical agencies, and read who is responsible for each task.
+
+Each row of `responsibilities` says that one canonical body leads (role lead) or shares (role co) one task. Bodies
+are read from the task's responsibility clauses, from its prose and from annex table cells (the styles and their
+rules are documented in yigai.extract.clauses and in the `rule` code list); a clause that applies to all later
+items ("以下均需A及B负责,不再列出") adds A and B (rule inherited, role co) to every later task of the same outline
+level, with the mention and span printed in that clause. An annex row's lead cell gives lead bodies and its
+related-bodies cells co bodies (rule annex-table); a table with a single 责任单位 column is read as an unlabelled list.
+
+A body whose role in the prose is not stated (rule prose, flagged) is lead when no other body of the task leads
+explicitly, else co. When one body is named twice for a task, one row is kept: lead wins over co, otherwise the
+first mention wins (primary key task_id + agency_id).
+
+Resolution of a mention, in order (rules in src/yigai/data/agency_aliases.yml, bodies in sources/agencies.yml):
+
+1. the registry: full name, or an alias of a body of the division the mention points to (区… → the plan's county,
+   市… → the prefecture, or the county-level city itself; 省… → the province), then of the plan's division and
+   those above it, nearest first;
+2. "<level>级<function>部门" of the plan's own level ("省级卫生健康部门" in a provincial plan): the registry's one body
+   of that function in the plan's division;
+3. collectives ("各区人民政府"): a draft body <code>-<function>-<suffix> of the plan's division;
+4. generic words that name no single body (有关部门, 各相关部门, 各地, 各级…, …医疗机构, …医院, …部门, 县级… in a
+   provincial plan): not an agency, neither resolved nor reported;
+5. alias rules: "[level word][委]<short form>" gives the body's function and canonical name; if the registry knows
+   that name the body is used, else a DRAFT body is added to the registry (reported as kind draft-agency, so a
+   curator can confirm it in sources/agencies.yml);
+6. anything else is reported as kind unresolved-agency (status flagged) and gets no row — never silently dropped.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources as importlib_resources
 
+import yaml
+
+from yigai import divisions
 from yigai.changes import Change
 from yigai.divisions import Division
+from yigai.extract import clauses, outline
+from yigai.extract.clauses import Mention
 from yigai.registry import Agency, Registry
+
+ALIAS_FILE = "data/agency_aliases.yml"
 
 
 @dataclass
@@ -17,9 +54,133 @@ class Resolution:
     changes: list[Change] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class AliasRules:
+    """The general naming rules of agency_aliases.yml."""
+
+    levels: dict[str, str]
+    class_suffixes: tuple[str, ...]
+    generic: tuple[re.Pattern[str], ...]
+    collectives: dict[str, tuple[str, str]]
+    forms: dict[str, tuple[str, str]]
+    class_words: dict[str, str]
+
+
+@dataclass
+class Outcome:
+    """What a mention resolved to: a body (kind registry | draft) or nothing (kind generic | unresolved)."""
+
+    kind: str
+    agency: Agency | None = None
+    note: str = ""
+
+
+@lru_cache(maxsize=1)
+def alias_rules() -> AliasRules:
+    """Load the general naming rules (src/yigai/data/agency_aliases.yml)."""
+    path = importlib_resources.files("yigai").joinpath(ALIAS_FILE)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    forms: dict[str, tuple[str, str]] = {}
+    class_words: dict[str, str] = {}
+    for item in data["functions"]:
+        for short, canonical in (item.get("forms") or {}).items():
+            forms[str(short)] = (item["function"], str(canonical))
+        for word in item.get("class_words") or []:
+            class_words[str(word)] = item["function"]
+    return AliasRules(
+        levels={str(k): str(v) for k, v in data["levels"].items()},
+        class_suffixes=tuple(data.get("class_suffixes") or ()),
+        generic=tuple(re.compile(p) for p in data.get("generic") or ()),
+        collectives={str(k): (v["function"], v["suffix"]) for k, v in (data.get("collectives") or {}).items()},
+        forms=forms, class_words=class_words)
+
+
+def _level_codes(level: str, jurisdiction: Division) -> list[str]:
+    """Codes a level word points to from the plan's division (nearest first; empty when it points nowhere)."""
+    if level == "province":
+        return [jurisdiction.province_code]
+    if level == "prefecture":
+        if jurisdiction.level == "county" and jurisdiction.name.endswith("市"):
+            return [jurisdiction.code, jurisdiction.prefecture_code]
+        return [jurisdiction.prefecture_code] if jurisdiction.prefecture_code else []
+    return [jurisdiction.code] if jurisdiction.level == "county" else []
+
+
+def _prefix(mention: str, jurisdiction: Division) -> tuple[list[str], str]:
+    """Split a mention into the division codes its leading words point to and the rest of the name."""
+    body = mention[2:] if mention.startswith("中共") else mention
+    found = divisions.find_in(body)
+    if found:
+        consumed = sum(len(d.name) for d in found)
+        code = found[-1].code
+        return ([code] if code in jurisdiction.ancestors() else []), body[consumed:]
+    for word in sorted(alias_rules().levels, key=len, reverse=True):
+        if mention.startswith(word) and len(mention) > len(word):
+            return _level_codes(alias_rules().levels[word], jurisdiction), mention[len(word):]
+    return [jurisdiction.code], mention
+
+
 def resolve(mention: str, jurisdiction: Division, registry: Registry) -> Agency | None:
-    """Return the canonical body a mention names, looking in the plan's jurisdiction and the levels above it."""
-    return registry.by_name(mention) or registry.by_alias(mention, jurisdiction.ancestors())
+    """Return the registry's body a mention names, looking in the division it points to, then the plan's and above."""
+    agency = registry.by_name(mention)
+    if agency:
+        return agency
+    codes, _ = _prefix(mention, jurisdiction)
+    ordered = codes + [c for c in jurisdiction.ancestors() if c not in codes]
+    return registry.by_alias(mention, ordered)
+
+
+def _by_function(registry: Registry, code: str, function: str) -> list[Agency]:
+    return [a for a in registry.agencies.values() if a.admin_code == code and a.function == function]
+
+
+def _draft(registry: Registry, code: str, function: str, name: str, mention: str, suffix: str = "") -> Agency:
+    """Add (or find) a draft body; its id is <code>-<function>[-<suffix>], numbered when taken by another body."""
+    base = f"{code}-{function}" + (f"-{suffix}" if suffix else "")
+    candidate, n = base, 1
+    while candidate in registry.agencies and registry.agencies[candidate].name != name:
+        n += 1
+        candidate = f"{base}-{n}"
+    return registry.add(Agency(agency_id=candidate, name=name, admin_code=code, function=function, aliases=[mention]))
+
+
+def resolve_mention(mention: str, jurisdiction: Division, registry: Registry) -> Outcome:
+    """Resolve one mention by the documented order (registry, class phrase, collective, generic, alias rules)."""
+    rules = alias_rules()
+    agency = resolve(mention, jurisdiction, registry)
+    if agency:
+        return Outcome("registry", agency)
+    phrase = clauses.CLASS_PHRASE.match(mention)
+    if phrase:
+        if rules.levels.get(phrase.group(1)) != jurisdiction.level:
+            return Outcome("generic")
+        middle = mention[len(phrase.group(1)) + 1:len(mention) - len(phrase.group(2))]
+        function = rules.class_words.get(middle)
+        bodies = _by_function(registry, jurisdiction.code, function) if function else []
+        if len(bodies) == 1:
+            return Outcome("registry", bodies[0])
+        return Outcome("unresolved", note=f"names the {jurisdiction.full_name} body of function "
+                                          f"{function or '(unknown)'}, but the registry has {len(bodies)} such bodies")
+    if mention in rules.collectives:
+        function, suffix = rules.collectives[mention]
+        return Outcome("draft", _draft(registry, jurisdiction.code, function, jurisdiction.full_name + mention,
+                                       mention, suffix))
+    if any(p.fullmatch(mention) for p in rules.generic):
+        return Outcome("generic")
+    codes, rest = _prefix(mention, jurisdiction)
+    party = rest.startswith("委") and rest[1:] in rules.forms
+    form = rules.forms.get(rest[1:] if party else rest)
+    if form is None:
+        return Outcome("unresolved", note="no registry entry and no alias rule for this name")
+    if not codes:
+        return Outcome("unresolved", note="the name does not say which division's body it is")
+    function, canonical = form
+    full = divisions.get(codes[0]).full_name
+    name = f"中共{full}委{canonical}" if party else f"{full}{canonical}"
+    known = registry.by_name(name)
+    if known:
+        return Outcome("registry", known)
+    return Outcome("draft", _draft(registry, codes[0], function, name, mention))
 
 
 def resolve_issuers(mentions, jurisdiction: Division, registry: Registry) -> Resolution:
@@ -36,6 +197,95 @@ def resolve_issuers(mentions, jurisdiction: Division, registry: Registry) -> Res
     return result
 
 
+def _annex_mentions(text: str, task: dict, tables: dict[int, tuple[outline.Table, list[outline.Line]]]) -> list[Mention]:
+    found = tables.get(task["char_start"])
+    if found is None:
+        return []
+    cells = outline.table_cells(*found)
+    mentions: list[Mention] = []
+    for column, role in (("lead", "lead"), ("co", "co")):
+        for cell in cells.get(column, []):
+            mentions += [Mention(n, s, e, role, "annex-table") for n, s, e in clauses.items(cell.text, cell.start)]
+    listed = [item for cell in cells.get("responsible", []) for item in clauses.items(cell.text, cell.start)]
+    mentions += [Mention(n, s, e, "lead" if i == 0 else "co", "unlabelled-list", flagged=True)
+                 for i, (n, s, e) in enumerate(listed)]
+    return mentions
+
+
+def _task_mentions(text: str, task: dict, tables) -> list[Mention]:
+    if task["path"].startswith("A"):
+        return _annex_mentions(text, task, tables)
+    start, end = task["char_start"], task["char_end"]
+    skip = clauses.clause_spans(text, start, end)
+    return clauses.read_clauses(text, start, end) + clauses.read_prose(text, start, end, skip)
+
+
+def _report(outcome: Outcome, mention: Mention) -> Change | None:
+    if outcome.kind == "unresolved":
+        return Change("extract", "unresolved-agency", "flagged", mention.text, "",
+                      f"body named in a responsibility statement ({mention.rule}) could not be resolved: {outcome.note}",
+                      mention.start, mention.end)
+    if outcome.kind == "draft":
+        return Change("extract", "draft-agency", "flagged", mention.text, outcome.agency.name,
+                      f"not in sources/agencies.yml; canonical name drafted by the alias rules as "
+                      f"{outcome.agency.agency_id} — confirm it in the registry", mention.start, mention.end)
+    return None
+
+
 def run(plan_id: str, text: str, tasks: list[dict], jurisdiction: Division, registry: Registry) -> Resolution:
-    """Read the responsibility clauses of every task (implemented in the tasks/responsibilities work)."""
-    return Resolution()
+    """Read the responsibilities of every task of one plan.
+
+    Args:
+        plan_id: the plan.
+        text: the published normalised text.
+        tasks: the plan's rows of `tasks`, in document order (entries under their private "_changes" key are passed on
+            to the report).
+        jurisdiction: the division the plan governs.
+        registry: the agency registry; draft bodies are added to it.
+
+    Returns:
+        Rows of `responsibilities` and the report entries (unresolved and draft bodies, outline continuations).
+    """
+    result = Resolution()
+    tables = {row[0].start: (table, row) for table in outline.find_tables(text) for row in table.rows}
+    cache: dict[str, Outcome] = {}
+    drafted: set[str] = set()
+    inherited: list[tuple[int, Mention, Agency]] = []
+
+    def outcome_of(mention: Mention) -> Outcome:
+        if mention.text not in cache:
+            cache[mention.text] = resolve_mention(mention.text, jurisdiction, registry)
+        outcome = cache[mention.text]
+        if outcome.kind == "draft" and mention.text in drafted:
+            return outcome
+        change = _report(outcome, mention)
+        if change:
+            result.changes.append(change)
+            drafted.add(mention.text)
+        return outcome
+
+    for task in tasks:
+        result.changes += task.get("_changes", [])
+        annex = task["path"].startswith("A")
+        mentions = _task_mentions(text, task, tables)
+        resolved = [(m, outcome_of(m).agency) for m in mentions if not m.inherited]
+        resolved = [(m, agency) for m, agency in resolved if agency is not None]
+        leads = any(m.role == "lead" for m, _ in resolved)
+        if not annex:
+            resolved += [(m, agency) for depth, m, agency in inherited if depth == task["depth"]]
+        rows: dict[str, dict] = {}
+        for mention, agency in resolved:
+            role = mention.role or ("co" if leads else "lead")
+            row = {"task_id": task["task_id"], "agency_id": agency.agency_id, "role": role, "rule": mention.rule,
+                   "flagged": mention.flagged, "mention": mention.text, "char_start": mention.start,
+                   "char_end": mention.end}
+            current = rows.get(agency.agency_id)
+            if current is None or (current["role"] == "co" and role == "lead"):
+                rows[agency.agency_id] = row
+        result.rows += rows.values()
+        if not annex:
+            for mention in (m for m in mentions if m.inherited):
+                agency = outcome_of(mention).agency
+                if agency is not None:
+                    inherited.append((task["depth"], mention, agency))
+    return result

@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from yigai import divisions
+
 CLAUSE = re.compile(r"[(（]([^()（）]{2,600})[)）]")
 CLAUSE_CUE = re.compile(r"牵头|责任单位|责任部门|负责单位|负责部门|按职责分工负责|分工负责|配合单位|配合部门|协办单位")
 SEGMENT_SPLIT = re.compile(r"[，,；;]")
@@ -42,8 +44,10 @@ SHARED_END = re.compile(r"(按职责分工负责|按职责负责|分工负责|�
 LEAD_END = re.compile(r"牵头$")
 TRIM_END = re.compile(r"(等部门|等单位|等机构|等|按职责分工负责|按职责负责|分工负责|共同负责|负责|牵头|配合|参与|分别)$")
 TRIM_START = re.compile(r"^(由|请|及|和)")
-BODY_SUFFIX = ("局", "委", "委员会", "办", "办公室", "厅", "部", "中心", "管委会", "政府", "联合会", "残联", "工会", "工委",
-               "署")
+BODY_SUFFIX = ("局", "委", "委员会", "办", "办公室", "厅", "组织部", "宣传部", "统战部", "中心", "管委会", "政府", "联合会",
+               "残联", "工会", "工委", "署")
+# In prose a body must also say whose it is: a level word or a division name first (区医改办, 省卫生计生委).
+PROSE_PREFIX = re.compile(r"^(中共|省|自治区|市|州|盟|区|县|旗)")
 
 PROSE_BOUNDARY = re.compile(r"[。；;，,：:！？!?\n]")
 PROSE_LEAD = r"牵头抓总|牵头|负责(?!人|同志|制|的)|会同|统筹"
@@ -52,6 +56,7 @@ PROSE_MODAL = r"要|应当|应|须|必须|着力|抓紧"
 PROSE_VERB = re.compile(rf"(?P<lead>{PROSE_LEAD})|(?P<co>{PROSE_CO})|(?P<modal>{PROSE_MODAL})")
 PROSE_ADVERBS = re.compile(r"(等部门|等单位|等|要|应当|应|须|必须|积极|主动|继续|同时|共同|切实|具体|分别|负责同志)+$")
 MAX_SUBJECT = 40
+CJK_NAME = re.compile(r"[\u3400-\u9fff]+")
 # "<level>级<function>(行政)部门": one body when the level is the plan's own (decided when resolving).
 CLASS_PHRASE = re.compile(r"^(省|自治区|市|州|盟|区|县|旗)级.{1,12}?(行政部门|主管部门|部门)$")
 
@@ -106,7 +111,7 @@ def _trim(piece: str) -> tuple[str, int]:
         name = trimmed
 
 
-def _items(text: str, offset: int) -> list[tuple[str, int, int]]:
+def items(text: str, offset: int) -> list[tuple[str, int, int]]:
     """Split a run of body names into trimmed (name, start, end) triples."""
     out = []
     for match in re.finditer(r"[^、/]+", text):
@@ -151,32 +156,32 @@ def read_clause(text: str, start: int, end: int) -> list[Mention]:
         if label:
             found, mode = label
             body = stripped[found.end():]
-            items = _items(body, seg_start + found.end())
+            found_items = items(body, seg_start + found.end())
         else:
-            body, items = stripped, _items(stripped, seg_start)
+            body, found_items = stripped, items(stripped, seg_start)
         inherit = INHERIT.match(stripped)
         if not label and inherit:
             who_start = seg_start + inherit.start("who")
-            for name, s, e in _items(inherit.group("who"), who_start):
+            for name, s, e in items(inherit.group("who"), who_start):
                 mentions.append(Mention(name, s, e, "co", "inherited", inherited=True))
             continue
         if not label and stripped.startswith("不再"):
             continue
         if mode == "lead":
-            mentions += [Mention(n, s, e, "lead", "labelled-lead") for n, s, e in items]
-            has_lead = has_lead or bool(items)
+            mentions += [Mention(n, s, e, "lead", "labelled-lead") for n, s, e in found_items]
+            has_lead = has_lead or bool(found_items)
         elif mode == "co":
-            mentions += [Mention(n, s, e, "co", "labelled-co") for n, s, e in items]
+            mentions += [Mention(n, s, e, "co", "labelled-co") for n, s, e in found_items]
         elif mode == "list":
-            listed += items
+            listed += found_items
         elif LEAD_END.search(body):
-            mentions += [Mention(n, s, e, "lead", "lead-verb") for n, s, e in items]
-            has_lead = has_lead or bool(items)
+            mentions += [Mention(n, s, e, "lead", "lead-verb") for n, s, e in found_items]
+            has_lead = has_lead or bool(found_items)
         elif SHARED_END.search(body):
-            shared += [Mention(n, s, e, "co", "shared-duty") for n, s, e in pending + items]
+            shared += [Mention(n, s, e, "co", "shared-duty") for n, s, e in pending + found_items]
             pending = []
         else:
-            pending += items
+            pending += found_items
     listed += pending
     for mention in shared:
         mention.flagged = not has_lead
@@ -192,6 +197,14 @@ def read_clauses(text: str, start: int, end: int) -> list[Mention]:
     for clause_start, clause_end in clause_spans(text, start, end):
         mentions += read_clause(text, clause_start + 1, clause_end - 1)
     return mentions
+
+
+def _prose_body(name: str) -> bool:
+    if not CJK_NAME.fullmatch(name):
+        return False
+    if CLASS_PHRASE.match(name):
+        return True
+    return looks_like_body(name) and bool(PROSE_PREFIX.match(name) or divisions.find_in(name))
 
 
 def read_prose(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[Mention]:
@@ -223,9 +236,9 @@ def read_prose(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> 
         if not subject or len(subject) > MAX_SUBJECT:
             continue
         role = {"lead": "lead", "co": "co", "modal": None}[kind]
-        items = _items(subject, chunk_start + lead)
-        if not items or not all(looks_like_body(name) or CLASS_PHRASE.match(name) for name, _, _ in items):
+        found_items = items(subject, chunk_start + lead)
+        if not found_items or not all(_prose_body(name) for name, _, _ in found_items):
             continue
-        for name, s, e in items:
+        for name, s, e in found_items:
             mentions.append(Mention(name, s, e, role, "prose", flagged=role is None))
     return mentions
