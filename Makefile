@@ -17,12 +17,21 @@ build: $(STAMP)
 	$(BIN)/yigai build --sources sources --out datapackage
 	$(BIN)/yigai validate datapackage
 
-## test: set up the environment and run the test suite
+## test: set up the environment (plus chromium and cffconvert for the release tests) and run the test suite
 test: $(STAMP)
+	-bash scripts/ensure_test_tools.sh
 	$(BIN)/python -m pytest -q
 
 validate: $(STAMP)
 	$(BIN)/yigai validate datapackage
+
+## release: build, validate and write build/release/<name>-<version>.zip (see docs/releases.md)
+release: $(STAMP)
+	$(BIN)/yigai release
+
+## docs: regenerate docs/data-dictionary.md and docs/cli.md and build the site into build/site
+docs: $(STAMP)
+	$(BIN)/yigai docs --out build/site
 
 clean:
 	rm -rf build

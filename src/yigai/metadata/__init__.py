@@ -108,7 +108,7 @@ def data_dictionary_markdown() -> str:
             f = fields()[name]
             cons = dict(f.get("constraints", {}))
             enum = cons.pop("enum", None)
-            parts = [f"{k}: `{v}`" for k, v in cons.items()]
+            parts = [k if v is True else f"{k}: `{v}`" for k, v in cons.items() if v is not False]
             if enum:
                 parts.append("one of: " + ", ".join(f"`{e}`" for e in enum))
             desc = f["description"].replace("|", r"\|")
