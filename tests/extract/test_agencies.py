@@ -1,0 +1,300 @@
+"""Tests for reading responsibilities and resolving the bodies a plan names to canonical agencies."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from factories import SOURCES, flattened_table, outline_plan, real_plan
+
+from yigai import divisions, registry
+from yigai.extract import agencies, clauses, tasks
+from yigai.extract.plans import Span
+from yigai.registry import Agency, Registry
+
+PLAN = "test-2020-01"
+COUNTY = divisions.get("330102")        # a county-level district: 区X means its bodies
+PREFECTURE = divisions.get("330100")
+PROVINCE = divisions.get("330000")
+
+
+def county_registry() -> Registry:
+    reg = Registry()
+    for function, name, alias in (("health", "卫生健康局", "区卫健局"), ("finance", "财政局", "区财政局"),
+                                  ("staffing", "机构编制委员会办公室", "区编委办")):
+        reg.add(Agency(f"330102-{function}", COUNTY.full_name + name, "330102", function, [alias]))
+    reg.add(Agency("330100-health", "杭州市卫生健康委员会", "330100", "health", ["市卫生健康委"]))
+    return reg
+
+
+def responsibilities(text: str, jurisdiction=COUNTY, reg: Registry | None = None, body_start: int = 0):
+    reg = reg if reg is not None else county_registry()
+    rows = tasks.run(PLAN, text, body_start)
+    result = agencies.run(PLAN, text, rows, jurisdiction, reg)
+    by_task: dict[str, dict[str, dict]] = {}
+    for row in result.rows:
+        assert text[row["char_start"]:row["char_end"]] == row["mention"]
+        by_task.setdefault(row["task_id"].split(":")[1], {})[row["agency_id"]] = row
+    return by_task, result, reg
+
+
+def roles(rows: dict[str, dict]) -> dict[str, tuple[str, str, bool]]:
+    return {agency: (row["role"], row["rule"], row["flagged"]) for agency, row in rows.items()}
+
+
+def item(clause: str, prose: str = "做好工作。") -> str:
+    return f"某方案\n\n一、任务\n\n(一)甲事。{prose}{clause}\n"
+
+
+# --- clause styles --------------------------------------------------------------------------------------------
+
+
+def test_labelled_clause():
+    by_task, result, _ = responsibilities(item("(牵头单位:区卫健局,相关责任单位:区财政局、区编委办)"))
+    assert roles(by_task["1.1"]) == {"330102-health": ("lead", "labelled-lead", False),
+                                     "330102-finance": ("co", "labelled-co", False),
+                                     "330102-staffing": ("co", "labelled-co", False)}
+    assert result.changes == []
+
+
+def test_lead_verb_and_shared_duty_with_trimming():
+    by_task, _, _ = responsibilities(item("(区卫健局牵头,区财政局、区编委办等部门按职责分工负责)"))
+    assert roles(by_task["1.1"]) == {"330102-health": ("lead", "lead-verb", False),
+                                     "330102-finance": ("co", "shared-duty", False),
+                                     "330102-staffing": ("co", "shared-duty", False)}
+    assert by_task["1.1"]["330102-staffing"]["mention"] == "区编委办"
+
+
+def test_shared_duty_without_lead_is_co_and_flagged():
+    by_task, _, _ = responsibilities(item("（区财政局等部门按职责分工负责）"))
+    assert roles(by_task["1.1"]) == {"330102-finance": ("co", "shared-duty", True)}
+
+
+def test_unlabelled_list_takes_first_as_lead_and_flags_all():
+    by_task, _, _ = responsibilities(item("(责任单位:区财政局、区卫健局,区编委办)"))
+    assert roles(by_task["1.1"]) == {"330102-finance": ("lead", "unlabelled-list", True),
+                                     "330102-health": ("co", "unlabelled-list", True),
+                                     "330102-staffing": ("co", "unlabelled-list", True)}
+
+
+def test_several_leads_and_bodies_of_the_level_above():
+    by_task, _, _ = responsibilities(item("(区卫健局、区财政局牵头,市卫生健康委负责)"))
+    assert roles(by_task["1.1"]) == {"330102-health": ("lead", "lead-verb", False),
+                                     "330102-finance": ("lead", "lead-verb", False),
+                                     "330100-health": ("co", "shared-duty", False)}
+
+
+def test_inherited_clause_applies_to_later_items_of_the_same_level_only():
+    text = ("某方案\n\n一、任务\n\n(一)甲事。做甲。(区卫健局牵头,区财政局等按职责分工负责,以下均需区编委办负责,不再列出)\n\n"
+            "1.细则。做细。(区财政局牵头)\n\n(二)乙事。做乙。(区财政局牵头)\n\n二、保障\n\n(一)丙事。做丙。\n")
+    by_task, _, _ = responsibilities(text)
+    assert "330102-staffing" not in by_task.get("1.1", {})          # its own clause lists it only as "以下"
+    assert "330102-staffing" not in by_task.get("1.1.1", {})        # a sub-item is another level
+    assert roles(by_task["1.2"])["330102-staffing"] == ("co", "inherited", False)
+    assert roles(by_task["2.1"])["330102-staffing"] == ("co", "inherited", False)
+    assert "2" not in by_task                                        # sections are another level
+    mention = by_task["2.1"]["330102-staffing"]
+    assert text[mention["char_start"]:mention["char_end"]] == "区编委办"
+    assert mention["char_start"] < text.index("(二)")                # printed in the clause of (一)
+
+
+def test_duplicate_body_keeps_one_row_lead_wins():
+    by_task, _, _ = responsibilities(item("(牵头单位:区卫健局,相关责任单位:区财政局、区卫健局)"))
+    assert roles(by_task["1.1"]) == {"330102-health": ("lead", "labelled-lead", False),
+                                     "330102-finance": ("co", "labelled-co", False)}
+
+
+def test_prose_roles_by_verb():
+    text = item("", "区卫健局会同有关部门加强监测。区财政局要积极配合。")
+    by_task, _, _ = responsibilities(text)
+    assert roles(by_task["1.1"]) == {"330102-health": ("lead", "prose", False),
+                                     "330102-finance": ("co", "prose", False)}
+    # a body with only a modal verb: lead when nobody else leads, flagged
+    by_task, _, _ = responsibilities(item("", "区财政局要抓紧建立考核体系。"))
+    assert roles(by_task["1.1"]) == {"330102-finance": ("lead", "prose", True)}
+    # ... and co when another body leads
+    by_task, _, _ = responsibilities(item("(区卫健局牵头)", "区财政局要抓紧建立考核体系。"))
+    assert roles(by_task["1.1"])["330102-finance"] == ("co", "prose", True)
+
+
+def test_prose_ignores_nouns_and_non_bodies():
+    text = item("", "区卫健局主要负责人兼办公室主任。各公立医院负责制定方案。落实《党支部参与决策意见》。")
+    by_task, result, _ = responsibilities(text)
+    assert by_task == {} and result.changes == []
+
+
+def test_generic_mentions_are_neither_rows_nor_reports():
+    by_task, result, _ = responsibilities(item("(区卫健局牵头,有关部门、各相关部门、各地、医疗机构等按职责分工负责)"))
+    assert set(by_task["1.1"]) == {"330102-health"}
+    assert result.changes == []
+
+
+def test_unresolved_mention_is_reported_not_dropped():
+    text = item("(牵头单位:区卫健局,相关责任单位:区某某工作专班)")
+    by_task, result, _ = responsibilities(text)
+    assert set(by_task["1.1"]) == {"330102-health"}
+    (change,) = result.changes
+    assert (change.stage, change.kind, change.status, change.original) == (
+        "extract", "unresolved-agency", "flagged", "区某某工作专班")
+    assert text[change.char_start:change.char_end] == "区某某工作专班"
+
+
+def test_alias_rules_draft_a_missing_body_and_report_it():
+    by_task, result, reg = responsibilities(item("(牵头单位:区卫计局,相关责任单位:区人力社保局、市委编办)"), reg=Registry())
+    assert set(by_task["1.1"]) == {"330102-health", "330102-human-resources-social-security", "330100-staffing"}
+    assert reg.agencies["330102-health"].name == COUNTY.full_name + "卫生和计划生育局"
+    assert reg.agencies["330102-human-resources-social-security"].name == COUNTY.full_name + "人力资源和社会保障局"
+    assert reg.agencies["330100-staffing"].name == "中共" + PREFECTURE.full_name + "委机构编制委员会办公室"
+    assert [c.kind for c in result.changes] == ["draft-agency"] * 3
+
+
+def test_draft_id_does_not_take_an_existing_body():
+    reg = county_registry()       # holds 330102-health = 卫生健康局; a 卫计局 is another (older) body
+    by_task, _, reg = responsibilities(item("(牵头单位:区卫计局)"), reg=reg)
+    assert set(by_task["1.1"]) == {"330102-health-2"}
+    assert reg.agencies["330102-health"].name.endswith("卫生健康局")
+
+
+def test_collective_body_draft():
+    by_task, result, reg = responsibilities(item("(责任单位:市卫生健康委,各区人民政府)"), jurisdiction=PREFECTURE)
+    assert set(by_task["1.1"]) == {"330100-health", "330100-government-districts"}
+    assert reg.agencies["330100-government-districts"].name == PREFECTURE.full_name + "各区人民政府"
+    assert [c.kind for c in result.changes] == ["draft-agency"]
+
+
+def test_class_phrase_names_the_body_of_the_plans_own_level_only():
+    reg = Registry()
+    reg.add(Agency("330000-health", "浙江省卫生健康委员会", "330000", "health", []))
+    text = item("", "省级卫生健康部门要会同相关部门建立标准。县级卫生健康行政部门要加强监管。")
+    by_task, result, _ = responsibilities(text, jurisdiction=PROVINCE, reg=reg)
+    assert roles(by_task["1.1"]) == {"330000-health": ("lead", "prose", False)}
+    assert result.changes == []
+
+
+def test_annex_table_rows():
+    table = flattened_table([("成立办公室", ["区卫健局", "区编委办"], "2017年6月"),
+                             ("制定方案", ["区卫健局", "区财政局", "区卫健局"], "2017年底前")])
+    by_task, _, _ = responsibilities("某方案\n\n一、目标\n\n内容。\n\n" + table)
+    assert roles(by_task["A1.1"]) == {"330102-health": ("lead", "annex-table", False),
+                                      "330102-staffing": ("co", "annex-table", False)}
+    assert roles(by_task["A1.2"]) == {"330102-health": ("lead", "annex-table", False),
+                                      "330102-finance": ("co", "annex-table", False)}
+
+
+def test_annex_table_with_one_responsible_column_is_an_unlabelled_list():
+    table = flattened_table([("成立办公室", ["区卫健局", "区编委办"], "2017年6月")],
+                            columns=("序号", "工作任务", "责任单位", "完成时间"))
+    by_task, _, _ = responsibilities("某方案\n\n一、目标\n\n内容。\n\n" + table)
+    assert roles(by_task["A1.1"]) == {"330102-health": ("lead", "unlabelled-list", True),
+                                      "330102-staffing": ("co", "unlabelled-list", True)}
+
+
+def test_every_generated_item_gets_its_clause():
+    plan = outline_plan([[2, 0], [1]], clause="(牵头单位:区卫健局,相关责任单位:区财政局)")
+    by_task, result, _ = responsibilities(plan.text, body_start=plan.body_start)
+    leaves = {"1.1.1", "1.1.2", "1.2", "2.1.1"}
+    assert set(by_task) == leaves
+    assert all(roles(by_task[p])["330102-health"] == ("lead", "labelled-lead", False) for p in leaves)
+    assert result.changes == []
+
+
+def test_clause_reader_offsets():
+    text = "(市卫生健康委牵头,市发改委、市财政局等部门,各区人民政府等按职责分工负责)"
+    mentions = clauses.read_clauses(text, 0, len(text))
+    assert [(m.text, m.role, m.rule) for m in mentions] == [
+        ("市卫生健康委", "lead", "lead-verb"), ("市发改委", "co", "shared-duty"), ("市财政局", "co", "shared-duty"),
+        ("各区人民政府", "co", "shared-duty")]
+    assert all(text[m.start:m.end] == m.text for m in mentions)
+
+
+def test_resolve_issuers_still_resolves_signing_bodies():
+    reg = registry.load(SOURCES / "agencies.yml")
+    result = agencies.resolve_issuers([Span("温州市鹿城区人民政府", 3, 13), Span("某某委员会", 20, 25)],
+                                      divisions.get("330302"), reg)
+    assert [r["agency_id"] for r in result.rows] == ["330302-government"]
+    assert [c.kind for c in result.changes] == ["unresolved-agency"]
+
+
+# --- the registry and the five committed plans ----------------------------------------------------------------
+
+PLAN_IDS = sorted(p.name for p in Path(SOURCES).iterdir() if (p / "raw.txt").is_file())
+
+
+def test_registry_aliases_are_unambiguous_within_a_division():
+    reg = registry.load(SOURCES / "agencies.yml")
+    seen = Counter((a.admin_code, name) for a in reg.agencies.values() for name in {a.name, *a.aliases})
+    assert [key for key, n in seen.items() if n > 1] == []
+
+
+@pytest.mark.parametrize("plan_id", PLAN_IDS)
+def test_real_plans_resolve_every_body_from_the_registry(plan_id):
+    plan = real_plan(plan_id)
+    assert [c for c in plan.changes if c.kind in ("unresolved-agency", "draft-agency")] == []
+    keys = [(r["task_id"], r["agency_id"]) for r in plan.rows]
+    assert len(keys) == len(set(keys))
+    task_ids = {t["task_id"] for t in plan.tasks}
+    for row in plan.rows:
+        assert row["task_id"] in task_ids
+        assert plan.text[row["char_start"]:row["char_end"]] == row["mention"]
+    # every task that prints a responsibility clause has exactly one row per body in it, and a lead unless flagged
+    for task in plan.tasks:
+        if clauses.clause_spans(plan.text, task["char_start"], task["char_end"]):
+            rows = [r for r in plan.responsibilities(task["path"]).values() if r["rule"] != "inherited"]
+            assert rows, task["task_id"]
+            assert any(r["role"] == "lead" for r in rows) or all(r["flagged"] for r in rows)
+
+
+def test_lucheng_responsibilities():
+    plan = real_plan("wenzhou-lucheng-2017-01")
+    assert roles(plan.responsibilities("2.1.1")) == {
+        "330302-health": ("lead", "labelled-lead", False),
+        "330302-staffing": ("co", "labelled-co", False),
+        "330302-development-reform": ("co", "labelled-co", False),
+        "330302-finance": ("co", "labelled-co", False),
+        "330302-human-resources-social-security": ("co", "labelled-co", False)}
+    assert plan.responsibilities("2.1.4")["330302-development-reform"]["role"] == "lead"
+    assert roles(plan.responsibilities("3.3")) == {"330302-reform-office": ("lead", "prose", False)}
+    annex = [plan.responsibilities(f"A1.{n}") for n in range(1, 13)]
+    assert all(sum(r["role"] == "lead" for r in rows.values()) == 1 for rows in annex)
+    assert roles(annex[2]) == {"330302-health": ("lead", "annex-table", False),
+                               "330302-finance": ("co", "annex-table", False),
+                               "330302-human-resources-social-security": ("co", "annex-table", False)}
+    assert [next(a for a, r in rows.items() if r["role"] == "lead") for rows in annex][3:6] == [
+        "330302-human-resources-social-security"] * 3
+
+
+def test_nanjing_responsibilities():
+    plan = real_plan("nanjing-2023-01")
+    assert roles(plan.responsibilities("4.2")) == {
+        "320100-healthcare-security": ("lead", "lead-verb", False),
+        "320100-health": ("co", "shared-duty", False),
+        "320100-government-districts": ("co", "inherited", False),
+        "320100-government-jiangbei": ("co", "inherited", False)}
+    first = plan.responsibilities("1.1")
+    assert first["320100-government-districts"]["rule"] == "shared-duty"
+    assert roles(plan.responsibilities("3.1"))["320100-finance"] == ("lead", "lead-verb", False)
+    assert roles(plan.responsibilities("2.2"))["320100-healthcare-security"] == ("co", "shared-duty", True)
+    # every item after (一) inherits the district governments and the new area's committee
+    items = [t for t in plan.tasks if t["depth"] == 2][1:]
+    assert all("320100-government-jiangbei" in plan.responsibilities(t["path"]) for t in items)
+
+
+def test_sanya_responsibilities():
+    plan = real_plan("sanya-2024-01")
+    assert roles(plan.responsibilities("3.1.1"))["460200-health"] == ("lead", "unlabelled-list", True)
+    assert roles(plan.responsibilities("3.1.4"))["460200-disease-control"] == ("co", "unlabelled-list", True)
+    merged = plan.responsibilities("3.4.3")
+    assert {"460200-organisation", "460200-staffing"} <= set(merged)
+    assert "460200-organisation-work-committee" in plan.responsibilities("3.2.1")
+    assert "460200-cyberspace" in plan.responsibilities("3.4.4")
+    assert roles(plan.responsibilities("6.2")) == {
+        "460200-health": ("lead", "prose", False), "460200-finance": ("lead", "prose", False),
+        "460200-healthcare-security": ("co", "prose", True), "460200-staffing": ("co", "prose", False),
+        "460200-human-resources-social-security": ("co", "prose", False),
+        "460200-science-technology": ("co", "prose", False)}
+
+
+def test_provincial_plans_prose_responsibilities():
+    assert roles(real_plan("qinghai-2019-01").responsibilities("6.3")) == {"630000-health": ("lead", "prose", False)}
+    assert roles(real_plan("guangdong-2017-01").responsibilities("5.4")) == {"440000-health": ("lead", "prose", True)}

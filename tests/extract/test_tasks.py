@@ -1,0 +1,285 @@
+"""Tests for reading a plan body into tasks: outline tree, headings, deadlines, domains, annex tables."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from factories import flattened_table, label, outline_plan, real_plan
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from yigai.extract import outline, tasks
+
+PLAN = "test-2020-01"
+
+
+def run(plan):
+    return tasks.run(PLAN, plan.text, plan.body_start)
+
+
+# --- invented plans -------------------------------------------------------------------------------------------
+
+
+def test_outline_paths_parents_and_labels():
+    plan = outline_plan([[2, 0], [1]])
+    rows = run(plan)
+    assert [r["path"] for r in rows] == ["1", "1.1", "1.1.1", "1.1.2", "1.2", "2", "2.1", "2.1.1"]
+    assert [r["label"] for r in rows] == plan.labels
+    by_path = {r["path"]: r for r in rows}
+    assert by_path["1.1.2"]["parent_task_id"] == f"{PLAN}:1.1"
+    assert by_path["1"]["parent_task_id"] is None
+    assert by_path["1.1.2"]["depth"] == 3 and by_path["1.1.2"]["position"] == 2
+    assert by_path["1"]["heading"] == "第1部分任务"
+    assert by_path["1"]["text"] == "第1部分任务\n本部分说明第1项工作。"
+    assert by_path["1.1.1"]["heading"] == "完善第1项机制"
+    # the target paragraph after a sub-item is part of its text
+    assert by_path["1.1.1"]["text"].endswith("到2025年底,覆盖率达到90%。")
+    assert by_path["1.1.1"]["deadline"] == "2025-12-31"
+
+
+@pytest.mark.parametrize("styles", [("dun", "fullparen", "wide"), ("dun", "paren", "comma"), ("paren", "dot", "dun")])
+def test_every_numbering_style_nests_by_first_appearance(styles):
+    plan = outline_plan([[1, 1], [2]], styles=styles)
+    rows = run(plan)
+    assert [r["depth"] for r in rows] == [1, 2, 3, 2, 3, 1, 2, 3, 3]
+    assert [r["label"] for r in rows] == plan.labels
+
+
+def test_misnumbered_labels_get_paths_by_order():
+    # items numbered continuously across sections, one number repeated: paths still count order within the parent
+    text = ("某方案\n\n一、甲\n\n(一)做甲事。内容。\n\n(二)做乙事。内容。\n\n二、乙\n\n(三)做丙事。内容。\n\n"
+            "(三)做丁事。内容。\n")
+    rows = tasks.run(PLAN, text, 0)
+    assert [(r["path"], r["label"]) for r in rows] == [
+        ("1", "一、"), ("1.1", "(一)"), ("1.2", "(二)"), ("2", "二、"), ("2.1", "(三)"), ("2.2", "(三)")]
+
+
+def test_notice_before_body_start_is_not_outline():
+    text = "关于印发的通知\n\n一、这是通知里的话\n\n某方案\n\n一、目标\n\n内容。\n"
+    rows = tasks.run(PLAN, text, text.index("某方案"))
+    assert [r["heading"] for r in rows] == ["目标"]
+
+
+def test_heading_is_a_short_run_in_phrase_only():
+    assert tasks.heading_of("建立现代医院管理制度。实行政事分开。") == "建立现代医院管理制度"
+    assert tasks.heading_of("构建全市“一张网”") == "构建全市“一张网”"
+    assert tasks.heading_of("2019年全面推开县域紧密型医共体建设，完成平台框架搭建工作。") is None
+    assert tasks.heading_of("到2025年底,全市培养100名以上骨干。") is None
+
+
+def test_closing_paragraph_and_annex_marker_end_the_outline():
+    text = "某方案\n\n一、目标\n\n(一)甲事。内容。\n\n各区各单位要高度重视,抓好落实。\n\n附件:分解表\n"
+    rows = tasks.run(PLAN, text, 0)
+    assert rows[-1]["text"] == "甲事。内容。"
+    text = "某方案\n\n一、目标\n\n(一)甲事。内容。\n\n附件:分解表\n\n说明文字。\n"
+    assert tasks.run(PLAN, text, 0)[-1]["text"] == "甲事。内容。"
+
+
+def test_misnumbered_continuation_is_merged_and_reported():
+    text = ("某方案\n\n一、任务\n\n1.甲工程。做甲。\n\n到2025年底,完成甲。(责任单位:区卫计局)\n\n2.乙工程。做乙。\n\n"
+            "3.到2025年底,完成乙。(责任单位:区财政局)\n\n4.丙工程。做丙。\n\n到2025年底,完成丙。\n")
+    rows = tasks.run(PLAN, text, 0)
+    assert [(r["path"], r["label"]) for r in rows] == [("1", "一、"), ("1.1", "1."), ("1.2", "2."), ("1.3", "4.")]
+    second = rows[2]
+    assert second["text"].endswith("3.到2025年底,完成乙。(责任单位:区财政局)")
+    assert text[second["char_start"]:second["char_end"]].endswith("(责任单位:区财政局)")
+    assert second["deadline"] == "2025-12-31"
+    (change,) = second["_changes"]
+    assert change.kind == "outline-continuation" and change.status == "flagged"
+    assert text[change.char_start:change.char_end].startswith("3.到2025年底")
+
+
+def test_items_without_headings_are_not_merged():
+    text = "某方案\n\n一、目标\n\n1.2019年全面推开,完成搭建。\n\n2.到2020年,优化完善。\n\n3.到2021年,全面建立。\n"
+    rows = tasks.run(PLAN, text, 0)
+    assert [r["path"] for r in rows] == ["1", "1.1", "1.2", "1.3"]
+    assert not any("_changes" in r for r in rows)
+
+
+def test_flattened_table_rows_become_annex_tasks():
+    table = flattened_table([("成立办公室", ["区卫计局", "区编委办"], "2017年6月"),
+                             ("建立制度,完善考核", ["区卫计局", "区财政局", "区人力社保局"], "2017年底前"),
+                             ("制定方案", ["区卫计局", "区财政局", "区卫计局"], "长期坚持")])
+    text = "某方案\n\n一、目标\n\n内容。\n\n" + table
+    rows = tasks.run(PLAN, text, 0)
+    annex = [r for r in rows if r["path"].startswith("A")]
+    assert [r["path"] for r in annex] == ["A1.1", "A1.2", "A1.3"]
+    assert [r["label"] for r in annex] == ["1", "2", "3"]
+    assert [r["text"] for r in annex] == ["成立办公室", "建立制度,完善考核", "制定方案"]
+    assert [r["deadline"] for r in annex] == ["2017-06-30", "2017-12-31", None]
+    assert annex[1]["deadline_text"] == "2017年底前"
+    assert all(r["parent_task_id"] is None and r["depth"] == 1 for r in annex)
+    assert rows[0]["text"] == "目标\n内容。"        # the annex is not swallowed by the last outline item
+    first = annex[0]
+    assert text[first["char_start"]:first["char_end"]].split() == ["1", "成立办公室", "区卫计局", "区编委办", "2017年6月"]
+
+
+def test_table_needs_a_known_header():
+    assert outline.find_tables("序号\n\n名称\n\n数量\n\n1\n\n甲\n\n2\n") == []
+
+
+@pytest.mark.parametrize(("words", "date"), [
+    ("到2017年底,完成。", "2017-12-31"),
+    ("2018年底前完成。", "2018-12-31"),
+    ("2017年6月完成。", "2017-06-30"),
+    ("2024年2月底前完成。", "2024-02-29"),
+    ("到2020年,全面建立。", "2020-12-31"),
+    ("年内完成。", "2020-12-31"),
+    ("2019年上半年完成。", "2019-06-30"),
+    ("第三季度", None),
+    ("2019年第三季度完成。", "2019-09-30"),
+    ("项目实施阶段(2023年11月-2025年10月)", "2025-10-31"),
+    ("总结评估阶段(2025年11月-12月)", "2025-12-31"),
+    ("争取2018年前试行。", "2017-12-31"),
+    ("2017年起在全区启动。", None),
+    ("落实《2023年度考核办法》。", None),
+    ("2023年度考核。", None),
+])
+def test_deadline_phrases(words, date):
+    found = tasks.deadlines(words, plan_year=2020)
+    assert (found[-1].date if found else None) == date
+
+
+def test_governing_deadline_heading_first_else_latest():
+    text = "2017年,启动试点。到2018年底,全面推开。2016年已启动。"
+    assert tasks.governing_deadline(text, None, 2017).date == "2018-12-31"
+    assert tasks.governing_deadline(text, None, 2017).text == "到2018年底"
+    assert tasks.governing_deadline(text, "启动阶段(2017年6月底前)", 2017).date == "2017-06-30"
+    assert tasks.governing_deadline("加强管理。", None, 2017) is None
+
+
+def test_deadline_inside_responsibility_clause_is_ignored():
+    text = "某方案\n\n一、目标\n\n(一)甲事。内容。(牵头单位:2030年工作专班)\n"
+    assert tasks.run(PLAN, text, 0)[-1]["deadline"] is None
+
+
+def test_domain_rules():
+    assert tasks.domain_of("改革医保支付方式", "推进按病种付费。") == "medical-insurance"
+    assert tasks.domain_of("加强组织领导", "成立领导小组。") == "governance"
+    assert tasks.domain_of("其他", "做好工作。") is None
+    # the heading outweighs a single keyword in the text
+    assert tasks.domain_of("发展中医药", "支持医保。") == "traditional-medicine"
+
+
+# --- properties -----------------------------------------------------------------------------------------------
+
+shapes = st.lists(st.lists(st.integers(min_value=0, max_value=3), min_size=0, max_size=4), min_size=1, max_size=4)
+style_sets = st.sampled_from([("dun", "paren", "dot"), ("dun", "fullparen", "wide"), ("paren", "dot", "comma")])
+
+
+def check_tree(rows, text):
+    ids = {r["task_id"] for r in rows}
+    assert len(ids) == len(rows)
+    outline_rows = [r for r in rows if not r["path"].startswith("A")]
+    for row in rows:
+        assert 0 <= row["char_start"] < row["char_end"] <= len(text)
+        assert text[row["char_start"]:row["char_end"]].startswith(row["label"])
+        assert row["parent_task_id"] is None or row["parent_task_id"] in ids
+        assert re.fullmatch(r"(A[0-9]+\.)?[0-9]+(\.[0-9]+)*", row["path"])
+        if not row["path"].startswith("A"):
+            assert row["depth"] == row["path"].count(".") + 1
+            assert row["position"] == int(row["path"].split(".")[-1])
+    for earlier, later in zip(outline_rows, outline_rows[1:]):
+        assert earlier["char_end"] <= later["char_start"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(shape=shapes, styles=style_sets)
+def test_generated_outlines_are_well_formed(shape, styles):
+    plan = outline_plan(shape, styles=styles)
+    rows = run(plan)
+    assert [r["label"] for r in rows] == plan.labels
+    check_tree(rows, plan.text)
+
+
+# --- the five committed plans ---------------------------------------------------------------------------------
+
+EXPECTED_COUNTS = {  # plan: (top-level sections, tasks of depth 2, tasks of depth 3, annex rows)
+    "wenzhou-lucheng-2017-01": (3, 9, 17, 12),
+    "nanjing-2023-01": (7, 27, 0, 0),
+    "qinghai-2019-01": (6, 29, 3, 0),
+    "sanya-2024-01": (6, 13, 14, 0),
+    "guangdong-2017-01": (5, 15, 0, 0),
+}
+
+
+@pytest.mark.parametrize("plan_id", sorted(EXPECTED_COUNTS))
+def test_real_plan_structure(plan_id):
+    plan = real_plan(plan_id)
+    outline_rows = [t for t in plan.tasks if not t["path"].startswith("A")]
+    counts = (sum(t["depth"] == 1 for t in outline_rows), sum(t["depth"] == 2 for t in outline_rows),
+              sum(t["depth"] == 3 for t in outline_rows), sum(t["path"].startswith("A") for t in plan.tasks))
+    assert counts == EXPECTED_COUNTS[plan_id]
+    check_tree(plan.tasks, plan.text)
+
+
+def test_lucheng_rows():
+    plan = real_plan("wenzhou-lucheng-2017-01")
+    item = plan.task("2.1.1")
+    assert (item["label"], item["heading"]) == ("1.", "建立现代医院管理制度")
+    assert item["parent_task_id"] == "wenzhou-lucheng-2017-01:2.1"
+    assert item["text"].endswith("(牵头单位:区卫计局,相关责任单位:区编委办、区发改局、区财政局、区人力社保局)")
+    assert plan.task("2.1")["heading"] == "全面推进公立医院综合改革"
+    assert plan.task("2.3.1")["domain"] == "medical-insurance"
+    assert plan.task("2.5")["domain"] == "private-provision"
+    annex = [t for t in plan.tasks if t["path"].startswith("A")]
+    assert [t["deadline"] for t in annex] == ["2017-06-30"] + ["2017-12-31"] * 6 + ["2018-12-31"] * 3 + [
+        "2017-12-31", "2018-12-31"]
+    assert annex[0]["text"] == "成立医疗服务管理委员会办公室"
+    assert annex[2]["text"] == "制定《鹿城区区级公立医院医疗服务价格改革方案》"
+    # the outline stops at the annex: the last section item does not swallow the table
+    assert "序号" not in plan.task("3.4")["text"]
+
+
+def test_nanjing_rows():
+    plan = real_plan("nanjing-2023-01")
+    assert (plan.task("2.1")["label"], plan.task("2.1")["heading"]) == ("(五)", "全力做好相关改革试点等工作")
+    assert plan.task("4.2")["label"] == "(十三)"
+    assert plan.task("7.1")["heading"] == "加快发展互联网+医疗健康加强医院信息标准化规范化建设"
+    assert (plan.task("1.3")["deadline"], plan.task("1.3")["deadline_text"]) == ("2023-12-31", "年内")
+    # the closing paragraph belongs to the document, not to item (二十七)
+    assert "各区各单位要高度重视" not in plan.task("7.6")["text"]
+
+
+def test_sanya_rows():
+    plan = real_plan("sanya-2024-01")
+    assert plan.task("3.1")["heading"] == "构建全市“一张网”"
+    assert plan.task("3.1")["text"].startswith("构建全市“一张网”\n围绕人民群众")
+    assert plan.task("3.2.1")["label"] == "6."
+    merged = plan.task("3.4.3")
+    assert merged["label"] == "13." and "\n14.到2025年底" in merged["text"]
+    assert (plan.task("3.4.4")["label"], plan.task("3.4.4")["heading"]) == ("15.", "数字化转型工程")
+    assert [c.kind for c in plan.changes].count("outline-continuation") == 1
+    assert plan.task("5.2")["deadline"] == "2025-10-31"
+    assert plan.task("5.1")["deadline_text"] == "2023年10月底前"
+
+
+def test_qinghai_rows():
+    plan = real_plan("qinghai-2019-01")
+    goal = plan.task("1.3.1")
+    assert goal["heading"] is None and goal["label"] in ("1.", "１.")
+    assert goal["deadline"] == "2019-12-31"
+    assert plan.task("1.2")["text"].startswith("基本原则。\n统筹资源")
+    assert "本方案自印发之日起实施" not in plan.task("6.4")["text"]
+
+
+def test_guangdong_rows():
+    plan = real_plan("guangdong-2017-01")
+    assert plan.task("5.1")["deadline"] == "2017-10-31"
+    assert plan.task("2")["heading"] == "逐步形成多种形式的医联体组织模式"
+    assert plan.task("2.1")["domain"] == "tiered-care"
+
+
+def test_item_labels_are_printed_where_the_span_says():
+    for plan_id in EXPECTED_COUNTS:
+        plan = real_plan(plan_id)
+        for task in plan.tasks:
+            assert plan.text[task["char_start"]:task["char_end"]].startswith(task["label"])
+            if not task["path"].startswith("A"):
+                first = plan.text[task["char_start"] + len(task["label"]):task["char_end"]].strip()
+                assert first.replace("\n", "").replace(" ", "").startswith(task["text"].split("\n")[0][:10])
+
+
+def test_label_helper_styles():
+    assert label("wide", 12) == "１２." and label("paren", 11) == "(十一)" and label("dun", 20) == "二十、"
