@@ -6,21 +6,25 @@ import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
+ERROR = "error"
+WARNING = "warning"
+
 
 @dataclass
 class Problem:
     """One thing wrong with a package or a contribution.
 
     Attributes:
-        check: the name of the check that failed (a Frictionless error type or an expectation).
+        check: the name of the check that failed (a Frictionless error type or an expectation's check name).
         message: what is wrong, in plain words.
         file: the file at fault, relative to the package or sources folder.
         resource: the resource (table) name, when the file is one.
-        row: the data row number (1 = first row after the header), when known.
+        row: the data row number (1 = first row after the header; for texts and YAML, the line number).
         field: the column or key at fault, when known.
         value: the offending value, as text.
         expected: what the check expected.
         hint: how to fix it.
+        severity: "error" (the package is invalid) or "warning" (worth fixing, e.g. with --fix; still valid).
     """
 
     check: str
@@ -32,50 +36,80 @@ class Problem:
     value: str | None = None
     expected: str | None = None
     hint: str | None = None
+    severity: str = ERROR
 
 
 @dataclass
 class Report:
-    """All problems found in one validation run."""
+    """All problems found in one validation run.
+
+    Attributes:
+        target: the path that was validated.
+        problems: every problem, errors and warnings.
+        checked: the names of the check stages that ran (e.g. frictionless, suites, golden-counts).
+        fixed: what --fix changed, one line per change.
+    """
 
     target: str
     problems: list[Problem] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
+    fixed: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that make the target invalid."""
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems that are worth fixing but do not make the target invalid."""
+        return [p for p in self.problems if p.severity != ERROR]
 
     @property
     def valid(self) -> bool:
-        """True when no problem was found."""
-        return not self.problems
+        """True when no error was found (warnings allowed)."""
+        return not self.errors
 
     def by_file(self) -> dict[str, list[Problem]]:
-        """Problems grouped by file, files in name order, problems by row."""
+        """Problems grouped by file, files in name order, problems by row then field."""
         groups: dict[str, list[Problem]] = defaultdict(list)
         for problem in self.problems:
             groups[problem.file or "(package)"].append(problem)
-        return {name: sorted(groups[name], key=lambda p: (p.row or 0, p.field or "", p.check))
+        return {name: sorted(groups[name], key=lambda p: (p.row or 0, p.field or "", p.check, p.message))
                 for name in sorted(groups)}
 
     def to_json(self) -> str:
-        """The report for machines."""
+        """The report for machines: target, validity, counts, the fixes made and every problem grouped by file."""
         return json.dumps({"target": self.target, "valid": self.valid, "checked": self.checked,
-                           "problems": [asdict(p) for p in self.problems]}, ensure_ascii=False, indent=2)
+                           "errors": len(self.errors), "warnings": len(self.warnings), "fixed": self.fixed,
+                           "files": {name: [asdict(p) for p in problems] for name, problems in self.by_file().items()}},
+                          ensure_ascii=False, indent=2)
 
     def to_text(self) -> str:
         """The report for people."""
-        if self.valid:
-            return f"{self.target}: valid ({', '.join(self.checked)})"
-        lines = [f"{self.target}: {len(self.problems)} problem(s)"]
+        checked = ", ".join(self.checked)
+        if not self.problems:
+            return f"{self.target}: valid ({checked})"
+        status = "valid" if self.valid else "INVALID"
+        lines = [f"{self.target}: {status} — {len(self.errors)} error(s), {len(self.warnings)} warning(s) ({checked})"]
         for name, problems in self.by_file().items():
             lines.append(f"\n{name}")
             for p in problems:
                 where = ", ".join(x for x in (f"resource {p.resource}" if p.resource else "",
                                                 f"row {p.row}" if p.row else "",
                                                 f"field {p.field}" if p.field else "") if x)
-                lines.append(f"  - [{p.check}] {where + ': ' if where else ''}{p.message}")
+                tag = p.check if p.severity == ERROR else f"{p.check}, {p.severity}"
+                lines.append(f"  - [{tag}] {where + ': ' if where else ''}{p.message}")
                 if p.value is not None:
-                    lines.append(f"      value:    {p.value}")
+                    lines.append(f"      value:    {_short(p.value)}")
                 if p.expected:
-                    lines.append(f"      expected: {p.expected}")
+                    lines.append(f"      expected: {_short(p.expected)}")
                 if p.hint:
                     lines.append(f"      hint:     {p.hint}")
         return "\n".join(lines)
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """One line of at most `limit` characters, so a long cell does not flood the terminal."""
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"

@@ -1,18 +1,24 @@
-"""Structural checks by Frictionless: the descriptor, types, constraints, keys and foreign keys, hashes and sizes."""
+"""Structural checks by Frictionless: types, constraints, keys and foreign keys, hashes and sizes.
+
+Every Frictionless error becomes a Problem naming the resource, the data row, the field, the value and what the
+schema expected. Resources the pre-checks found broken are left out, so a broken file is reported once, clearly.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 from frictionless import Package, system
 
 from yigai.validate.report import Problem
 
 HINTS = {
-    "type-error": "write the value in the column's type (see the data dictionary)",
-    "constraint-error": "the value breaks a documented constraint (pattern, enum, minimum or required)",
-    "primary-key": "every row needs a unique primary key",
-    "foreign-key": "the value must exist in the referenced table",
+    "type-error": "write the value in the column's type (see docs/data-dictionary.md)",
+    "constraint-error": "the value breaks a documented constraint (see docs/data-dictionary.md)",
+    "primary-key": "every row needs a unique primary key: remove the duplicate or give it its own id",
+    "foreign-key": "the value must exist in the referenced table: add that row there, or correct the id",
     "hash-count": "the file changed after datapackage.json was written: rebuild with `yigai build`",
     "byte-count": "the file changed after datapackage.json was written: rebuild with `yigai build`",
     "missing-label": "a column is missing from the header: the header must list every column of the schema",
@@ -20,32 +26,81 @@ HINTS = {
     "extra-label": "the header has a column the schema does not define",
     "extra-cell": "a row has more cells than the header",
     "missing-cell": "a row has fewer cells than the header",
+    "blank-row": "remove the empty line",
     "encoding-error": "save the file as UTF-8 without a byte order mark",
     "scheme-error": "a file named in datapackage.json is missing or was renamed",
 }
+_CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.S)
+_TYPE = re.compile(r'type is "(\w+)')
+_ROW_POSITION = re.compile(r"row at position (\d+)")
 
 
-def check(descriptor_path: Path) -> list[Problem]:
-    """Validate a package with Frictionless and translate every error into a Problem."""
-    problems: list[Problem] = []
+def check(descriptor_path: Path, descriptor: dict[str, Any] | None = None, skip: set[str] = frozenset()) -> list[Problem]:
+    """Validate a package with Frictionless and translate every error into a Problem.
+
+    Args:
+        descriptor_path: the package's datapackage.json.
+        descriptor: the parsed descriptor (for primary keys and constraints in messages).
+        skip: resources already reported broken; their errors, and foreign keys into them, are left out.
+    """
+    schemas = {r.get("name"): r.get("schema") or {} for r in (descriptor or {}).get("resources", [])
+               if isinstance(r, dict)}
     try:
         with system.use_context(trusted=False):
-            package = Package(str(descriptor_path))
-            report = package.validate()
+            report = Package(str(descriptor_path)).validate()
     except Exception as exc:  # Frictionless raises for descriptors it cannot even read.
         return [Problem(check="package-error", message=str(exc), file="datapackage.json",
                         hint="datapackage.json must be valid JSON following the Data Package standard")]
-    for error in report.errors:
-        problems.append(Problem(check=error.type, message=error.message, file="datapackage.json",
-                                hint=HINTS.get(error.type)))
+    problems = [Problem(check=error.type, message=error.message, file="datapackage.json", hint=HINTS.get(error.type))
+                for error in report.errors]
     for task in report.tasks:
+        if task.name in skip:
+            continue
         for error in task.errors:
             data = error.to_descriptor()
-            problems.append(Problem(
-                check=error.type, message=data.get("note") or error.message, file=task.place or task.name,
-                resource=task.name, row=_data_row(data.get("rowNumber")), field=data.get("fieldName"),
-                value=None if data.get("cell") is None else str(data.get("cell")), hint=HINTS.get(error.type)))
+            if data.get("referenceName") and data["referenceName"] in skip:
+                continue
+            problems.append(_problem(error.type, data, task.name, task.place or task.name,
+                                     schemas.get(task.name, {})))
     return problems
+
+
+def _problem(kind: str, data: dict[str, Any], resource: str, file: str, schema: dict[str, Any]) -> Problem:
+    """Translate one Frictionless error descriptor into a Problem people can act on."""
+    note = data.get("note") or data.get("message") or kind
+    problem = Problem(check=kind, message=note, file=file, resource=resource, row=_data_row(data.get("rowNumber")),
+                      field=data.get("fieldName"), value=None if data.get("cell") is None else str(data["cell"]),
+                      hint=HINTS.get(kind))
+    if kind == "constraint-error" and (match := _CONSTRAINT.search(note)):
+        name, rule = match.groups()
+        field = next((f for f in schema.get("fields", []) if f.get("name") == problem.field), {})
+        rule_value = (field.get("constraints") or {}).get(name, rule)
+        problem.message = "a value is required" if name == "required" else f"the value breaks the '{name}' constraint"
+        problem.expected = {"required": "a value", "enum": f"one of {rule_value}", "pattern": f"text matching {rule_value}",
+                            "minimum": f"at least {rule_value}", "maximum": f"at most {rule_value}"}.get(
+                                name, f"{name} {rule_value}")
+    elif kind == "type-error" and (match := _TYPE.search(note)):
+        problem.message = f"the value is not a valid {match.group(1)}"
+        problem.expected = {"date": "an ISO date YYYY-MM-DD", "boolean": "true or false"}.get(
+            match.group(1), f"a {match.group(1)}")
+    elif kind == "foreign-key":
+        reference = data.get("referenceName") or resource
+        ref_fields = ",".join(data.get("referenceFieldNames") or [])
+        problem.field = ",".join(data.get("fieldNames") or [])
+        problem.value = ",".join(str(c) for c in data.get("fieldCells") or [])
+        problem.message = f"{problem.field} '{problem.value}' does not exist in {reference}.{ref_fields}"
+        problem.expected = f"a {ref_fields} listed in {reference}"
+    elif kind == "primary-key":
+        key = list(schema.get("primaryKey") or [])
+        names = [f.get("name") for f in schema.get("fields", [])]
+        cells = data.get("cells") or []
+        problem.field = ",".join(key)
+        problem.value = ",".join(str(cells[names.index(k)]) if k in names and names.index(k) < len(cells) else ""
+                                 for k in key)
+        first = _ROW_POSITION.search(note.replace('"', "")) or re.search(r"position (\d+)", note)
+        problem.message = "duplicate primary key" + (f": the same as row {int(first.group(1)) - 1}" if first else "")
+        problem.expected = "a key no other row has"
+    return problem
 
 
 def _data_row(row_number: int | None) -> int | None:
