@@ -74,18 +74,45 @@ def build_command(sources_dir: Path, out_dir: Path) -> None:
 @click.argument("path", type=click.Path(path_type=Path), default=Path("datapackage"), required=False)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Report for people (text) or machines (json).")
-def validate_command(path: Path, output_format: str) -> None:
-    """Validate a data package (default: datapackage/).
+@click.option("--fix", is_flag=True,
+              help="First apply safe mechanical fixes (BOM, CRLF, trailing spaces, full-width digits) to your YAML "
+                   "or CSV files and list them; raw.txt is never touched.")
+@click.option("--data-docs", "data_docs", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also render the suites' results as Great Expectations Data Docs into this folder "
+                   "(e.g. build/data-docs).")
+@click.option("--suites", "suites_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of expectation suites and golden_counts.json (default: the repository's validation/).")
+@click.option("--update-counts", "update_counts", metavar="REASON", default=None,
+              help="Record the package's row counts per plan in validation/golden_counts.json, with REASON for "
+                   "every plan whose counts change.")
+def validate_command(path: Path, output_format: str, fix: bool, data_docs: Path | None, suites_dir: Path | None,
+                     update_counts: str | None) -> None:
+    """Validate a data package (default: datapackage/) or a contribution under sources/.
+
+    A package (any copy, e.g. a fork's datapackage/) is checked file by file (encoding, header, rows), then with
+    Frictionless against its Table Schema, then with the Great Expectations suites in validation/, then against the
+    golden row counts. A sources folder (sources/ or sources/<plan_id>/) is checked for source.yml and
+    corrections.yml schema, raw.txt's sha256, the agency registry and stale corrections, and the package it builds
+    is validated too. Problems are grouped by file with resource, row, field, value, expectation and a hint.
 
     Exit status: 0 valid, 1 invalid, 2 usage error.
 
     \b
     Example:
       yigai validate datapackage --format json
+      yigai validate sources/nanjing-2023-01 --fix
+      yigai validate datapackage --data-docs build/data-docs
     """
     from yigai import validate
 
-    report = validate.run(path)
+    if update_counts is not None and not update_counts.strip():
+        raise validate.UsageError("--update-counts needs a reason", field="--update-counts",
+                                  hint='say why the counts change, e.g. --update-counts "tasks read from annex tables"')
+    report = validate.run(path, suites_dir=suites_dir, fix=fix, data_docs=data_docs, update_counts=update_counts)
+    for line in report.fixed:
+        err_console.print(f"changed: {line}", highlight=False, markup=False, soft_wrap=True)
+    if data_docs is not None:
+        err_console.print(f"Data Docs: {data_docs / 'index.html'}", highlight=False, markup=False, soft_wrap=True)
     click.echo(report.to_json() if output_format == "json" else report.to_text())
     sys.exit(0 if report.valid else 1)
 
