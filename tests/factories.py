@@ -58,12 +58,13 @@ def outline_plan(shape: list[list[int]], styles: tuple[str, str, str] = ("dun", 
     return MiniPlan(text=text, body_start=text.index(TITLE), labels=labels)
 
 
-def flattened_table(rows: list[tuple[str, list[str], str]], columns: tuple[str, ...] = (
+def flattened_table(rows: list[tuple], columns: tuple[str, ...] = (
         "序号", "工作任务", "牵头部门", "相关责任部门", "完成时间")) -> str:
-    """An annex table flattened one cell per line: each row is (task, bodies (lead first), time)."""
+    """An annex table flattened one cell per line: each row is (task, [more single cells,] bodies (lead first), time)."""
     lines = ["附件", "重点工作分解表", *columns]
-    for n, (task, bodies, time) in enumerate(rows, start=1):
-        lines += [str(n), task, *bodies, time]
+    for n, row in enumerate(rows, start=1):
+        *cells, bodies, time = row
+        lines += [str(n), *cells, *bodies, time]
     return "\n\n".join(lines) + "\n"
 
 

@@ -298,3 +298,20 @@ def test_sanya_responsibilities():
 def test_provincial_plans_prose_responsibilities():
     assert roles(real_plan("qinghai-2019-01").responsibilities("6.3")) == {"630000-health": ("lead", "prose", False)}
     assert roles(real_plan("guangdong-2017-01").responsibilities("5.4")) == {"440000-health": ("lead", "prose", True)}
+
+
+@pytest.mark.parametrize(("clause", "expected"), [
+    ("(区卫健局负责)", {"330102-health": ("lead", "lead-verb", False)}),
+    ("(区卫健局牵头,区财政局负责)", {"330102-health": ("lead", "lead-verb", False),
+                                    "330102-finance": ("co", "shared-duty", False)}),
+    ("(牵头单位:区卫健局;责任单位:区财政局)", {"330102-health": ("lead", "labelled-lead", False),
+                                         "330102-finance": ("co", "labelled-co", False)}),
+    ("(责任单位:区财政局牵头,区卫健局)", {"330102-finance": ("lead", "lead-verb", False),
+                                   "330102-health": ("co", "labelled-co", False)}),
+    ("(区卫健局牵头,区财政局)", {"330102-health": ("lead", "lead-verb", False),
+                             "330102-finance": ("co", "shared-duty", True)}),
+    ("(区卫健局、区财政局)", {}),   # no cue word: an ordinary bracket, not a responsibility clause
+])
+def test_mixed_clause_styles(clause, expected):
+    by_task, _, _ = responsibilities(item(clause))
+    assert roles(by_task.get("1.1", {})) == expected

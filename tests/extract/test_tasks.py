@@ -119,11 +119,20 @@ def test_table_needs_a_known_header():
     assert outline.find_tables("序号\n\n名称\n\n数量\n\n1\n\n甲\n\n2\n") == []
 
 
+def test_table_with_extra_columns():
+    table = flattened_table([("改革支付方式", "推行按病种付费", ["区医保局", "区卫健局"], "2019年底")],
+                            columns=("序号", "重点任务", "具体措施", "牵头单位", "配合单位", "完成时限"))
+    rows = tasks.run(PLAN, "某方案\n\n一、目标\n\n内容。\n\n" + table, 0)
+    (row,) = [r for r in rows if r["path"].startswith("A")]
+    assert (row["text"], row["deadline"]) == ("改革支付方式", "2019-12-31")
+
+
 @pytest.mark.parametrize(("words", "date"), [
     ("到2017年底,完成。", "2017-12-31"),
     ("2018年底前完成。", "2018-12-31"),
     ("2017年6月完成。", "2017-06-30"),
     ("2024年2月底前完成。", "2024-02-29"),
+    ("2018年6月15日前完成。", "2018-06-15"),
     ("到2020年,全面建立。", "2020-12-31"),
     ("年内完成。", "2020-12-31"),
     ("2019年上半年完成。", "2019-06-30"),

@@ -249,19 +249,20 @@ def run(plan_id: str, text: str, tasks: list[dict], jurisdiction: Division, regi
     result = Resolution()
     tables = {row[0].start: (table, row) for table in outline.find_tables(text) for row in table.rows}
     cache: dict[str, Outcome] = {}
-    drafted: set[str] = set()
+    reported_drafts: set[str] = set()
     inherited: list[tuple[int, Mention, Agency]] = []
 
     def outcome_of(mention: Mention) -> Outcome:
         if mention.text not in cache:
             cache[mention.text] = resolve_mention(mention.text, jurisdiction, registry)
         outcome = cache[mention.text]
-        if outcome.kind == "draft" and mention.text in drafted:
-            return outcome
+        if outcome.kind == "draft" and mention.text in reported_drafts:
+            return outcome          # a draft body is reported once per plan; every unresolved mention is reported
         change = _report(outcome, mention)
         if change:
             result.changes.append(change)
-            drafted.add(mention.text)
+            if outcome.kind == "draft":
+                reported_drafts.add(mention.text)
         return outcome
 
     for task in tasks:

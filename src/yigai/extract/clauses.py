@@ -5,10 +5,13 @@ Clause styles (the brackets may be half- or full-width; items are separated by �
 * labelled: (牵头单位:A,相关责任单位:B、C) → A lead (rule labelled-lead), B and C co (labelled-co). Other labels
   of the same meaning: 牵头部门; 相关责任部门, 配合单位/部门, 协办单位, 参与单位.
 * lead verb and shared duty: (A牵头,B、C等部门,D等按职责分工负责) → A lead (lead-verb); B, C, D co (shared-duty).
-  Several bodies may lead ("A、B牵头"). When no body is said to lead ("(B等部门按职责分工负责)"), every body is
-  recorded as co and flagged: the text does not say who leads, though the first body is often the main one.
+  Several bodies may lead ("A、B牵头"); a clause that opens with "A负责" (plain 负责, not 分工负责) names A as lead
+  too. When no body is said to lead ("(B等部门按职责分工负责)"), every body is recorded as co and flagged: the text
+  does not say who leads, though the first body is often the main one.
 * unlabelled list: (责任单位:A、B、C) or a bare list → the first body is taken as lead and the others as co, all
-  flagged (rule unlabelled-list): the text does not say who leads.
+  flagged (rule unlabelled-list): the text does not say who leads. When the clause does name a lead ("牵头单位:A;
+  责任单位:B" or "责任单位:A牵头,B"), the listed bodies are co (labelled-co); bare names with neither label nor verb
+  next to a lead are co and flagged (shared-duty).
 * inherited: a segment "以下均需A及B负责,不再列出" makes A and B co-responsible (rule inherited) for every later
   task of the same outline level; they are recorded with the words and position printed in the clause.
 
@@ -31,9 +34,7 @@ from dataclasses import dataclass
 from yigai import divisions
 
 CLAUSE = re.compile(r"[(（]([^()（）]{2,600})[)）]")
-CLAUSE_CUE = re.compile(r"牵头|责任单位|责任部门|负责单位|负责部门|按职责分工负责|分工负责|配合单位|配合部门|协办单位")
-SEGMENT_SPLIT = re.compile(r"[，,；;]")
-ITEM_SPLIT = re.compile(r"[、/]")
+CLAUSE_CUE = re.compile(r"牵头|责任单位|责任部门|负责单位|负责部门|按职责分工负责|分工负责|配合单位|配合部门|协办单位|负责\s*$")
 LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(牵头单位|牵头部门|牵头)\s*[:：]"), "lead"),
     (re.compile(r"^(相关责任单位|相关责任部门|配合单位|配合部门|协办单位|参与单位|相关单位|相关部门)\s*[:：]"), "co"),
@@ -42,6 +43,7 @@ LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
 INHERIT = re.compile(r"^以下(?:各项|任务)?(?:均需|均由|均请|均要|均)(?P<who>.+?)(?:负责|牵头|配合|落实)?(?:[,，]?不再(?:一一)?列出)?$")
 SHARED_END = re.compile(r"(按职责分工负责|按职责负责|分工负责|共同负责|负责|配合|参与)$")
 LEAD_END = re.compile(r"牵头$")
+PLAIN_DUTY_END = re.compile(r"(?<!等)(?<!分工)(?<!职责)负责$")
 TRIM_END = re.compile(r"(等部门|等单位|等机构|等|按职责分工负责|按职责负责|分工负责|共同负责|负责|牵头|配合|参与|分别)$")
 TRIM_START = re.compile(r"^(由|请|及|和)")
 BODY_SUFFIX = ("局", "委", "委员会", "办", "办公室", "厅", "组织部", "宣传部", "统战部", "中心", "管委会", "政府", "联合会",
@@ -138,20 +140,18 @@ def _split_and(part: str) -> list[tuple[str, int]]:
 
 def read_clause(text: str, start: int, end: int) -> list[Mention]:
     """Read one responsibility clause, text[start:end] being its content without the brackets."""
-    content = text[start:end]
     mentions: list[Mention] = []
-    pending: list[tuple[str, int, int]] = []     # bodies waiting for a verb ("B、C等部门," … "按职责分工负责")
-    listed: list[tuple[str, int, int]] = []      # bodies of an unlabelled list
+    # bodies with neither a role label nor a verb yet: (name, start, end, listed after 责任单位:)
+    waiting: list[tuple[str, int, int, bool]] = []
     mode: str | None = None
     has_lead = False
     shared: list[Mention] = []
-    for match in re.finditer(r"[^，,；;]+", content):
+    for match in re.finditer(r"[^，,；;]+", text[start:end]):
         segment = match.group()
-        seg_start = start + match.start()
         stripped = segment.strip()
         if not stripped:
             continue
-        seg_start += len(segment) - len(segment.lstrip())
+        seg_start = start + match.start() + len(segment) - len(segment.lstrip())
         label = next(((m, kind) for pattern, kind in LABELS if (m := pattern.match(stripped))), None)
         if label:
             found, mode = label
@@ -159,35 +159,36 @@ def read_clause(text: str, start: int, end: int) -> list[Mention]:
             found_items = items(body, seg_start + found.end())
         else:
             body, found_items = stripped, items(stripped, seg_start)
-        inherit = INHERIT.match(stripped)
-        if not label and inherit:
-            who_start = seg_start + inherit.start("who")
-            for name, s, e in items(inherit.group("who"), who_start):
-                mentions.append(Mention(name, s, e, "co", "inherited", inherited=True))
-            continue
-        if not label and stripped.startswith("不再"):
-            continue
+            inherit = INHERIT.match(stripped)
+            if inherit:
+                who_start = seg_start + inherit.start("who")
+                mentions += [Mention(n, s, e, "co", "inherited", inherited=True)
+                             for n, s, e in items(inherit.group("who"), who_start)]
+                continue
+            if stripped.startswith("不再"):
+                continue
         if mode == "lead":
             mentions += [Mention(n, s, e, "lead", "labelled-lead") for n, s, e in found_items]
             has_lead = has_lead or bool(found_items)
         elif mode == "co":
             mentions += [Mention(n, s, e, "co", "labelled-co") for n, s, e in found_items]
-        elif mode == "list":
-            listed += found_items
-        elif LEAD_END.search(body):
+        elif LEAD_END.search(body) or (PLAIN_DUTY_END.search(body) and not (has_lead or waiting or shared)):
             mentions += [Mention(n, s, e, "lead", "lead-verb") for n, s, e in found_items]
             has_lead = has_lead or bool(found_items)
         elif SHARED_END.search(body):
-            shared += [Mention(n, s, e, "co", "shared-duty") for n, s, e in pending + found_items]
-            pending = []
+            shared += [Mention(n, s, e, "co", "shared-duty") for n, s, e, _ in waiting]
+            shared += [Mention(n, s, e, "co", "shared-duty") for n, s, e in found_items]
+            waiting = []
         else:
-            pending += found_items
-    listed += pending
+            waiting += [(n, s, e, mode == "list") for n, s, e in found_items]
     for mention in shared:
         mention.flagged = not has_lead
     mentions += shared
-    for i, (name, s, e) in enumerate(listed):
-        mentions.append(Mention(name, s, e, "lead" if i == 0 else "co", "unlabelled-list", flagged=True))
+    for i, (name, s, e, listed) in enumerate(waiting):
+        if has_lead:   # 责任单位/bare names next to a stated lead share the task
+            mentions.append(Mention(name, s, e, "co", "labelled-co" if listed else "shared-duty", flagged=not listed))
+        else:
+            mentions.append(Mention(name, s, e, "lead" if i == 0 else "co", "unlabelled-list", flagged=True))
     return mentions
 
 

@@ -50,6 +50,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "responsible": ("责任部门", "责任单位", "负责部门", "负责单位", "实施单位"),
     "time": ("完成时间", "完成时限", "时间进度", "时间节点", "时间安排", "进度安排", "时限", "时间"),
 }
+MAX_HEADER_CELL = 8
+MAX_COLUMNS = 10
 TIME_CELL = re.compile(rf"^((到|至)?\s*(19|20)\d{{2}}\s*年|(19|20)\d{{2}}[.．\-/]|年内|年底|长期|持续|常态|每年)")
 
 
@@ -133,18 +135,22 @@ def label_of(line: str) -> tuple[str, str] | None:
 
 
 def _table_header(lines: list[Line], i: int) -> tuple[list[str], int] | None:
-    """If a flattened table header starts at lines[i], return (column meanings, index of the first data line)."""
+    """If a flattened table header starts at lines[i], return (column meanings, index of the first data line).
+
+    The header is 序号 followed by short cells up to the first row number "1"; cells of unknown meaning become
+    "other" columns. It must name a task column and at least one more known column.
+    """
     if lines[i].text not in TABLE_NUMBER_CELLS:
         return None
     columns = ["number"]
     j = i + 1
-    while j < len(lines):
-        meaning = _column_meaning(lines[j].text)
-        if meaning is None:
-            break
-        columns.append(meaning)
+    while j < len(lines) and lines[j].text != "1":
+        if len(lines[j].text) > MAX_HEADER_CELL or len(columns) > MAX_COLUMNS:
+            return None
+        columns.append(_column_meaning(lines[j].text) or "other")
         j += 1
-    return (columns, j) if len(columns) >= 3 and "task" in columns else None
+    known = [c for c in columns[1:] if c != "other"]
+    return (columns, j) if j < len(lines) and "task" in known and len(known) >= 2 else None
 
 
 def _column_meaning(cell: str) -> str | None:

@@ -295,7 +295,8 @@ def _judge(ctx: Context, sentence: _Sentence, segment: int, end: int, figure: Fi
     later = any(comparator_before(folded, tail.end, f.start) or comparator_after(folded, f.end).type for f in rest)
     if figure.kind in ("duration", "age", "grade") or figure.unit is None:
         closes = not re.match(rf"[{CJK}A-Za-z]", following) or figure.kind in ("duration", "age")
-        return _Verdict(before) if before and closes else None
+        worded = before and (figure.unit or re.match(rf"[{CJK}]", folded[before.start]))
+        return _Verdict(before) if worded and closes else None
     if figure.chinese and not (before or verb):
         return None
     if before or tail.type or tail.approximate:

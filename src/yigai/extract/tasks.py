@@ -3,7 +3,7 @@
 What a row means:
 
 * path: one number per level by order of appearance within the parent (see yigai.extract.outline), so labels
-  that the source misnumbers (Nanjing-style continuous numbering across sections, skipped or repeated numbers)
+  that the source misnumbers (numbering that runs on across sections, skipped or repeated numbers)
   still get unique paths; task_id = "<plan_id>:<path>".
 * label: the label as printed; heading: the run-in title, i.e. the text after the label up to the first 。 (or
   ：) when that is a short phrase (at most 50 characters, no comma or semicolon), or the whole line of a section
@@ -20,7 +20,7 @@ What a row means:
 
 Deadlines (deadline = ISO date at the end of the stated period; deadline_text = the words as written):
 
-* 到2017年底 / 2018年底前 / 2017年末 → 12-31 of that year; 2017年6月 / 2017年6月底前 → the last day of that month;
+* 到2017年底 / 2018年底前 / 2017年末 → 12-31 of that year; 2018年6月15日前 → that day; 2017年6月 / 2017年6月底前 → the last day of that month;
   2023年11月-2025年10月 → the end of the range; 2017年上半年 → 06-30, 下半年 → 12-31, 第三季度 → 09-30;
   到2020年 / 2018年 (a bare year) → 12-31 of that year; 2018年前 (before 2018) → 12-31 of the year before;
   年内 → 12-31 of the plan's year (the year in its plan_id). Years followed by 度/份/代/起/以来/开始 are not deadlines,
@@ -53,6 +53,7 @@ QUARTERS = {"一": 3, "二": 6, "三": 9, "四": 12}
 DEADLINE = re.compile(
     r"(?P<range>(?P<ry1>(?:19|20)\d{2})年(?P<rm1>\d{1,2})月\s*[-—–~至到]\s*(?:(?P<ry2>(?:19|20)\d{2})年)?(?P<rm2>\d{1,2})月"
     r"(?:份)?(?:底|末)?(?:前|以前)?)"
+    r"|(?P<day>(?:到|至|截至|截止)?\s*(?P<dy>(?:19|20)\d{2})年(?P<dm>\d{1,2})月(?P<dd>\d{1,2})日(?:前|以前)?)"
     r"|(?P<month>(?:到|至|截至|截止)?\s*(?P<my>(?:19|20)\d{2})年(?P<mm>\d{1,2})月(?:份)?(?:底|末)?(?:前|以前)?)"
     r"|(?P<part>(?:到|至|截至|截止)?\s*(?P<py>(?:19|20)\d{2})年(?:(?P<half>上|下)半年|第?(?P<quarter>[一二三四])季度)"
     r"(?:末|底)?(?:前|以前)?)"
@@ -85,6 +86,8 @@ def _date_of(match: re.Match[str], plan_year: int | None) -> str | None:
         if g["range"]:
             year = int(g["ry2"] or g["ry1"])
             return _last_day(year, int(g["rm2"]))
+        if g["day"]:
+            return dt.date(int(g["dy"]), int(g["dm"]), int(g["dd"])).isoformat()
         if g["month"]:
             return _last_day(int(g["my"]), int(g["mm"]))
         if g["part"]:
@@ -199,10 +202,10 @@ def _outline_rows(plan_id: str, text: str, body_start: int, plan_year: int | Non
         heading = heading_of(node.first_line)
         start, end = node.start, node.end
         skip = clauses.clause_spans(text, start, end)
-        body_start = node.lines[0].start + len(node.label)
-        body = "\n".join([text[body_start:node.lines[0].end].strip()] + [line.text for line in node.lines[1:]])
+        content_start = node.lines[0].start + len(node.label)
+        body = "\n".join([text[content_start:node.lines[0].end].strip()] + [line.text for line in node.lines[1:]])
         deadline = governing_deadline(_without(text, start, end, skip), heading, plan_year)
-        scoring = _without(text, body_start, end, skip)
+        scoring = _without(text, content_start, end, skip)
         row = _row(plan_id, path, ids[id(node.parent)] if node.parent else None, node.depth, numbers[-1],
                    node.label, heading, body, deadline, domain_of(heading, scoring), start, end)
         notes = [Change("extract", "outline-continuation", "flagged", line.text, "",
