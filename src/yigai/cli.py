@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -266,6 +267,53 @@ def docs_command(out_dir: Path, package_dir: Path, sources_dir: Path, check: boo
     docs.write_generated(root / "docs")
     if not no_site:
         click.echo(str(docs.build_site(root, out_dir, package_dir, sources_dir)))
+
+
+
+@command(main, "extract")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+              help="One JSON object keyed by table name, or one table (--table) as CSV.")
+@click.option("--table", "table", default=None, metavar="NAME",
+              help="The table to print (plans, tasks, targets, agencies, responsibilities, …); required with csv.")
+@click.option("--plan-id", "plan_id", default="draft-0000-01", show_default=True,
+              help="plan_id to give the draft rows (the one the plan will have under sources/).")
+@click.option("--admin-code", "admin_code", default=None, metavar="CODE",
+              help="GB/T 2260 code of the jurisdiction, for a document that does not name it.")
+@click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=Path("sources"), show_default=True,
+              help="Folder whose agencies.yml is used to resolve bodies (an empty registry when it is missing).")
+def extract_command(file: Path, output_format: str, table: str | None, plan_id: str, admin_code: str | None,
+                    sources_dir: Path) -> None:
+    """Draft the rows of every table for one new raw document (no source.yml needed).
+
+    Runs the whole pipeline (normalise, plan facts, tasks, agencies, targets) on FILE and prints the draft rows
+    with the package's column names, for review before the plan is added under sources/. The file may be UTF-8
+    or GB18030 (the encoding used is reported on stderr); a document whose jurisdiction cannot be told gets null
+    jurisdiction fields. The agencies table lists only the bodies the draft rows refer to.
+
+    \b
+    Example:
+      yigai extract new-plan.txt --format csv --table targets
+    """
+    from yigai import metadata, registry as registry_module, sources, tables
+    from yigai.extract import draft
+
+    names = metadata.table_names()
+    if table is not None and table not in names:
+        raise click.UsageError(f"unknown table {table!r} for --table (tables: {', '.join(names)})")
+    if output_format == "csv" and table is None:
+        raise click.UsageError("--format csv prints one table: name it with --table (e.g. --table targets)")
+    agency_registry = registry_module.load(sources_dir / sources.REGISTRY_FILE)
+    result = draft.run(draft.read_file(file), plan_id=plan_id, registry=agency_registry, admin_code=admin_code,
+                       name=file.name)
+    err_console.print(f"read {file} as {result.encoding}", highlight=False)
+    for note in result.notes:
+        err_console.print(f"[yellow]note:[/] {note}", highlight=False)
+    if output_format == "csv":
+        click.echo(tables.to_csv(table, result.tables[table]), nl=False)
+        return
+    chosen = {table: result.tables[table]} if table else result.tables
+    click.echo(json.dumps(chosen, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -40,12 +40,14 @@ def _text_path(plan_id: str) -> str:
     return f"texts/{plan_id}.txt"
 
 
-def run(plan: PlanSource, registry: Registry) -> PlanResult:
+def run(plan: PlanSource, registry: Registry, draft: bool = False) -> PlanResult:
     """Build every row of one plan.
 
     Args:
         plan: the plan's committed inputs.
         registry: the canonical agency registry; bodies the plan names but the registry lacks are added as drafts.
+        draft: True for `yigai extract` on a new document: a plan whose jurisdiction cannot be told is drafted with
+            null jurisdiction fields and no agencies (flagged in its corrections report) instead of stopping.
 
     Raises:
         YigaiError: when the inputs are inconsistent or a correction is stale; names the plan and file.
@@ -60,20 +62,25 @@ def run(plan: PlanSource, registry: Registry) -> PlanResult:
     result = PlanResult(plan_id=plan.plan_id, text=text, changes=list(normalised.changes))
 
     facts = extract_plans.run(text)
-    jurisdiction = _jurisdiction(plan, facts)
+    jurisdiction = _jurisdiction(plan, facts, draft)
     tasks = extract_tasks.run(plan.plan_id, text, facts.body_start)
-    responsibility = extract_agencies.run(plan.plan_id, text, tasks, jurisdiction, registry)
-    issuers = extract_agencies.resolve_issuers(facts.issuers, jurisdiction, registry)
-    targets = extract_targets.run(plan.plan_id, text, tasks)
+    if jurisdiction is None:
+        responsibility, issuers = extract_agencies.Resolution(), extract_agencies.Resolution()
+        result.changes.append(Change("extract", "jurisdiction", "flagged", "", "", "cannot tell which jurisdiction "
+                                     "the plan governs, so its agencies were not resolved; add facts: admin_code"))
+    else:
+        responsibility = extract_agencies.run(plan.plan_id, text, tasks, jurisdiction, registry)
+        issuers = extract_agencies.resolve_issuers(facts.issuers, jurisdiction, registry)
+    targets = extract_targets.run(plan.plan_id, text, tasks, facts)
 
     plan_row = {
         "plan_id": plan.plan_id,
         "title": facts.title.text if facts.title else None,
         "notice_title": facts.notice_title.text if facts.notice_title else None,
         "doc_number": facts.doc_number,
-        "jurisdiction": jurisdiction.full_name,
-        "admin_code": jurisdiction.code,
-        "admin_level": jurisdiction.level,
+        "jurisdiction": jurisdiction.full_name if jurisdiction else None,
+        "admin_code": jurisdiction.code if jurisdiction else None,
+        "admin_level": jurisdiction.level if jurisdiction else None,
         "issue_date": facts.issue_date,
         "publish_date": facts.publish_date,
         "issuer_names": None,
@@ -101,7 +108,7 @@ def run(plan: PlanSource, registry: Registry) -> PlanResult:
     return result
 
 
-def _jurisdiction(plan: PlanSource, facts: extract_plans.PlanFacts) -> divisions.Division:
+def _jurisdiction(plan: PlanSource, facts: extract_plans.PlanFacts, draft: bool = False) -> divisions.Division | None:
     code = plan.facts.get("admin_code")
     if code:
         try:
@@ -109,7 +116,7 @@ def _jurisdiction(plan: PlanSource, facts: extract_plans.PlanFacts) -> divisions
         except KeyError:
             raise YigaiError(f"{code!r} is not a GB/T 2260 code", plan_id=plan.plan_id,
                              file=str(plan.directory / "source.yml"), field="facts.admin_code") from None
-    if facts.jurisdiction is None:
+    if facts.jurisdiction is None and not draft:
         raise YigaiError("cannot tell which jurisdiction the plan governs (no division named in its issuer or title)",
                          plan_id=plan.plan_id, file=str(plan.directory / "source.yml"), field="facts.admin_code",
                          hint="add facts: admin_code: \"<six digits>\" to source.yml")
