@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from factories import SOURCES, flattened_table, outline_plan, real_plan
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from yigai import divisions, registry
 from yigai.extract import agencies, clauses, tasks
@@ -315,3 +317,25 @@ def test_provincial_plans_prose_responsibilities():
 def test_mixed_clause_styles(clause, expected):
     by_task, _, _ = responsibilities(item(clause))
     assert roles(by_task.get("1.1", {})) == expected
+
+
+FRAGMENTS = ["一、", "(一)", "（二）", "1.", "２.", "3、", "序号", "工作任务", "牵头部门", "完成时间", "1", "2", "\n", "\n\n",
+             "。", ",", "、", "(", ")", "牵头单位:", "相关责任单位:", "责任单位:", "区卫健局", "市卫生健康委", "省级卫生健康部门",
+             "各区人民政府", "有关部门", "牵头", "等部门按职责分工负责", "以下均需", "不再列出", "要", "会同", "配合",
+             "到2025年底", "2017年6月", "年内", "附件:", "本方案自印发之日起实施", "某项工作", "《办法》"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=60), st.sampled_from([COUNTY, PREFECTURE, PROVINCE]))
+def test_odd_input_never_breaks_the_stages(pieces, jurisdiction):
+    text = "".join(pieces)
+    rows = tasks.run(PLAN, text, 0)
+    result = agencies.run(PLAN, text, rows, jurisdiction, county_registry())
+    task_ids = {r["task_id"] for r in rows}
+    assert len(task_ids) == len(rows)
+    keys = [(r["task_id"], r["agency_id"]) for r in result.rows]
+    assert len(keys) == len(set(keys)) and all(r["task_id"] in task_ids for r in result.rows)
+    for row in result.rows:
+        assert text[row["char_start"]:row["char_end"]] == row["mention"]
+    for change in result.changes:
+        assert change.char_start is None or text[change.char_start:change.char_end] == change.original

@@ -175,7 +175,10 @@ def resolve_mention(mention: str, jurisdiction: Division, registry: Registry) ->
     if not codes:
         return Outcome("unresolved", note="the name does not say which division's body it is")
     function, canonical = form
-    full = divisions.get(codes[0]).full_name
+    try:
+        full = divisions.get(codes[0]).full_name
+    except KeyError:
+        return Outcome("unresolved", note=f"division {codes[0]} is not in the division table")
     name = f"中共{full}委{canonical}" if party else f"{full}{canonical}"
     known = registry.by_name(name)
     if known:
