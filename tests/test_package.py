@@ -14,7 +14,8 @@ from frictionless import Package
 from yigai import metadata, package
 from yigai.errors import YigaiError
 
-from conftest import REPO, SOURCES
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = REPO / "sources"
 
 
 def tree(folder: Path) -> dict[str, bytes]:

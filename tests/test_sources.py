@@ -12,7 +12,8 @@ import yaml
 from yigai import sources
 from yigai.errors import YigaiError
 
-from conftest import REPO, SOURCES
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = REPO / "sources"
 
 SHARED = REPO.parent / "shared" / "raw-plans"
 
