@@ -1,0 +1,96 @@
+"""Site chrome: navigation trails, page widgets, counters and timestamps the hosting site wraps around a document."""
+
+from __future__ import annotations
+
+import re
+
+from yigai.changes import Change
+from yigai.normalise.edits import Edit, PassResult
+from yigai.normalise.script import plain_view
+from yigai.normalise.text import Line, lines, neighbours, whole_line
+
+_TRAIL_LEAD = re.compile(r"^(?:[您你](?:现在|当前)?的|(?:现在|当前)(?:的|所在的?)?|所在)位置\s*[:：]")
+_TRAIL_SEPARATOR = re.compile(r"\s*[>＞»›]\s*")
+_MAX_SEGMENT = 24
+_WIDGETS = ("关闭本页", "关闭窗口", "关闭此页", "打印本页", "打印此页", "打印文章", "返回顶部", "回到顶部", "返回首页",
+            "加入收藏", "收藏本页", "我要纠错", "分享到", "字号", "字体", "扫一扫在手机打开当前页", "扫一扫在手机上查看当前页面",
+            "相关稿件", "相关链接", "相关阅读", "相关新闻", "打印", "关闭", "收藏", "分享", "返回")
+_WIDGET_FILLER = re.compile(r"[\s【】\[\]|｜:：、,，()（）大中小]|默认")  # what may stand between widgets
+_COUNTER = re.compile(r"(?:浏览|访问|点击|阅读)(?:次数|量|数)\s*[:：]\s*\d+\s*次?")
+_TIMESTAMP_LINE = re.compile(r"^(?:更新时间|更新日期|最后更新|最近更新)\s*[:：]\s*[\d\-/年月日:：. ]{0,24}$")
+
+
+def trail_segments(plain: str) -> list[str] | None:
+    """The segments of a navigation trail ("首页 > 政务公开 > 政府文件"), or None when the line is not one.
+
+    A trail either opens with "当前位置:" (or a variant) or is two or more short segments separated by '>', none
+    of which holds a digit or sentence punctuation.
+    """
+    body = _TRAIL_LEAD.sub("", plain, count=1)
+    has_lead = body != plain
+    segments = [s for s in _TRAIL_SEPARATOR.split(body.strip())]
+    if has_lead:
+        return [s for s in segments if s] or [""]
+    if len(segments) < 2 or len(plain) > 160:
+        return None
+    for segment in segments:
+        if not 0 < len(segment) <= _MAX_SEGMENT or re.search(r"[\d。；;：:？?！!《》]", segment):
+            return None
+    return segments
+
+
+def _is_widget_line(plain: str) -> bool:
+    found = False
+    rest = plain
+    for widget in _WIDGETS:
+        if widget in rest:
+            found = True
+            rest = rest.replace(widget, " ")
+    return found and not _WIDGET_FILLER.sub("", rest)
+
+
+def classify(plain: str) -> str | None:
+    """Why a whole line (in simplified characters, without pinyin) is site chrome, or None when it is not."""
+    text = plain.strip()
+    if not text:
+        return None
+    if trail_segments(text) is not None:
+        return "site navigation trail (breadcrumb), not part of the document"
+    if _is_widget_line(text):
+        return "page widgets (print, close, share, back to top, related links), not part of the document"
+    if _COUNTER.fullmatch(text):
+        return "page view counter of the hosting site, not part of the document"
+    if _TIMESTAMP_LINE.match(text):
+        return "page update time of the hosting site, not part of the document"
+    return None
+
+
+def _section_heading(line: str, all_lines: list[Line], index: int) -> bool:
+    """Whether a short line repeats the last segment of a navigation trail just above it (the site's section name)."""
+    for previous in neighbours(all_lines, index, -1, 2):
+        segments = trail_segments(plain_view(previous.stripped))
+        if segments and segments[-1] == line:
+            return True
+    return False
+
+
+def run(text: str) -> PassResult:
+    """Remove chrome lines, counters inside lines, and a section name that repeats the trail above it."""
+    result = PassResult()
+    all_lines = lines(text)
+    for index, line in enumerate(all_lines):
+        if not line.stripped:
+            continue
+        plain = plain_view(line.stripped)
+        reason = classify(plain)
+        if reason is None and len(plain) <= _MAX_SEGMENT and _section_heading(plain, all_lines, index):
+            reason = "name of the site section, repeating the navigation trail, not part of the document"
+        if reason:
+            edit = Edit(*whole_line(line, text), "")
+            result.add(edit, Change("normalise", "chrome", "removed", line.stripped, "", reason))
+            continue
+        for match in _COUNTER.finditer(line.text):
+            edit = Edit(line.start + match.start(), line.start + match.end(), "")
+            result.add(edit, Change("normalise", "chrome", "removed", match.group(), "",
+                                    "page view counter of the hosting site, not part of the document"))
+    return result

@@ -1,0 +1,109 @@
+"""Dates that lost 年, 月 or 日, and document numbers whose year brackets were lost or printed in other forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from yigai.changes import Change
+from yigai.normalise.edits import Edit, PassResult
+from yigai.normalise.text import CJK_CLASS, lines
+
+_YEAR = r"(?:19|20)\d{2}"
+_LOST_YEAR = re.compile(rf"(?<!\d)({_YEAR})(\d{{1,2}})月(?:(\d{{1,2}})(?!\d)([日号])?)?")
+_LOST_DAY = re.compile(rf"(?<!\d)({_YEAR})年(\d{{1,2}})月(\d{{1,2}})(?=[ \t\u00a0\u3000]*$)")
+_BARE_DATE_LINE = re.compile(rf"({_YEAR})(\d{{3,4}})")
+_LOST_CLOSING = re.compile(rf"〔({_YEAR})(\d{{1,4}})号")
+_OTHER_BRACKETS = re.compile(rf"(?<=[{CJK_CLASS}])([\[［(（【〔])\s*({_YEAR})\s*([\]］)）】〕])\s*(\d{{1,4}})\s*号")
+_LOST_OPENING = re.compile(rf"(?<=[{CJK_CLASS}])({_YEAR})〕(\d{{1,4}})号")
+
+
+def _valid(year: int, month: int, day: int | None = None) -> bool:
+    try:
+        dt.date(year, month, day or 1)
+    except ValueError:
+        return False
+    return True
+
+
+def readings(digits: str) -> list[tuple[int, int, int]]:
+    """The valid (year, month, day) readings of a date written as bare digits, e.g. "2023127".
+
+    The first four digits are the year; the rest split into a month and a day of one or two digits each.
+    """
+    year, rest = int(digits[:4]), digits[4:]
+    out = []
+    for month_len in (1, 2):
+        day_len = len(rest) - month_len
+        if day_len not in (1, 2):
+            continue
+        month, day = int(rest[:month_len]), int(rest[month_len:])
+        if _valid(year, month, day):
+            out.append((year, month, day))
+    return out
+
+
+def _chinese(year: int, month: int, day: int | None = None) -> str:
+    return f"{year}年{month}月" + (f"{day}日" if day is not None else "")
+
+
+def _date_edits(text: str, result: PassResult) -> None:
+    for match in _LOST_YEAR.finditer(text):
+        year, month = int(match.group(1)), int(match.group(2))
+        day = int(match.group(3)) if match.group(3) else None
+        if not _valid(year, month, day):
+            continue
+        replacement = _chinese(year, month, day)
+        if match.group(4):
+            replacement = replacement[:-1] + match.group(4)
+        result.add(Edit(match.start(), match.end(), replacement), Change(
+            "normalise", "date", "repaired", match.group(), replacement,
+            "date lost 年 (and 日): the four digits before the month are the year"))
+    for line in lines(text):
+        match = _LOST_DAY.search(line.text)
+        if match and _valid(int(match.group(1)), int(match.group(2)), int(match.group(3))):
+            start, end = line.start + match.start(), line.start + match.end()
+            result.add(Edit(start, end, match.group() + "日"), Change(
+                "normalise", "date", "repaired", match.group(), match.group() + "日",
+                "date at the end of a line lost its 日"))
+        bare = _BARE_DATE_LINE.fullmatch(line.stripped)
+        if not bare:
+            continue
+        found = readings(line.stripped)
+        start = line.content_start
+        if len(found) == 1:
+            replacement = _chinese(*found[0])
+            result.add(Edit(start, line.content_end, replacement), Change(
+                "normalise", "date", "repaired", line.stripped, replacement,
+                "date written as bare digits on a line of its own; only one reading is a valid date"))
+        elif found:
+            listed = " or ".join(_chinese(*r) for r in found)
+            result.add(None, Change(
+                "normalise", "date", "flagged", line.stripped, line.stripped,
+                f"date written as bare digits that lost 年, 月 and 日; it reads as {listed}. Left as is: fix it with a "
+                "text correction in corrections.yml"), start, line.content_end)
+
+
+def _doc_number_edits(text: str, result: PassResult) -> None:
+    fixes = []
+    for match in _LOST_CLOSING.finditer(text):
+        fixes.append((match, f"〔{match.group(1)}〕{match.group(2)}号", "document number lost the 〕 after its year"))
+    for match in _OTHER_BRACKETS.finditer(text):
+        if (match.group(1), match.group(3)) != ("〔", "〕"):
+            fixes.append((match, f"〔{match.group(2)}〕{match.group(4)}号",
+                          "year of a document number written in the standard brackets 〔〕"))
+    for match in _LOST_OPENING.finditer(text):
+        fixes.append((match, f"〔{match.group(1)}〕{match.group(2)}号", "document number lost the 〔 before its year"))
+    for match, replacement, reason in sorted(fixes, key=lambda f: f[0].start()):
+        if replacement != match.group():
+            result.add(Edit(match.start(), match.end(), replacement),
+                       Change("normalise", "doc-number", "repaired", match.group(), replacement, reason))
+
+
+def run(text: str) -> PassResult:
+    """Restore lost date characters and document-number brackets; flag bare-digit dates with several readings."""
+    result = PassResult()
+    _date_edits(text, result)
+    _doc_number_edits(text, result)
+    result.edits.sort(key=lambda e: (e.start, e.end))
+    return result

@@ -1,0 +1,117 @@
+"""Layout: line endings, invisible characters, white space, letter-spaced words and titles broken over lines."""
+
+from __future__ import annotations
+
+import re
+
+from yigai.changes import Change
+from yigai.normalise.edits import Edit, PassResult
+from yigai.normalise.text import BODY_NAME, CJK, CJK_CLASS, SENTENCE_PUNCTUATION, SPACES, among_ascii, lines
+
+_LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]+")
+_INNER_SPACE = re.compile(f"[{SPACES}]{{2,}}|[{SPACES.replace(' ', '')}]")
+_SPACED_LINE = re.compile(f"[{CJK_CLASS}](?: [{CJK_CLASS}]){{2,}}")
+_SPACED_LABEL = re.compile(f"(?:(?<= )|^)[{CJK_CLASS}](?: [{CJK_CLASS}])+(?= ?[:：])")
+TITLE_ENDINGS = ("方案", "任务", "通知", "意见", "办法", "分解表", "规划", "计划", "细则", "要点", "决定", "规定",
+                 "纲要", "清单", "报告", "指南", "指引", "通告", "公告", "批复", "措施", "条例", "的函")
+"""Words that end the title of an official document or of one of its annexes."""
+MAX_TITLE_PART = 40
+_ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十\d]+)")
+_ANNEX_LABEL = re.compile(r"^附件\s*\d*\s*[:：]\s*")
+
+
+def cleanup(text: str) -> PassResult:
+    """Write line breaks as '\\n'; remove control, zero-width and direction characters, and U+FFFD outside Chinese."""
+    result = PassResult()
+    for match in _LINE_BREAK.finditer(text):
+        result.edits.append(Edit(match.start(), match.end(), "\n"))
+    for match in _INVISIBLE.finditer(text):
+        codes = " ".join(f"U+{ord(ch):04X}" for ch in match.group())
+        result.add(Edit(match.start(), match.end(), ""), Change(
+            "normalise", "invisible", "removed", codes, "", "control or zero-width characters that print nothing"))
+    for i, ch in enumerate(text):
+        if ch == "\ufffd" and among_ascii(text, i):  # in Chinese text it marks byte damage (see garble)
+            result.add(Edit(i, i + 1, ""), Change(
+                "normalise", "invisible", "removed", "U+FFFD", "",
+                "replacement character of an undecodable byte, outside Chinese text where nothing is lost"))
+    result.edits.sort(key=lambda e: e.start)
+    return result
+
+
+def whitespace(text: str) -> PassResult:
+    """Strip every line, write each run of inner white space as one space, and keep at most one blank line.
+
+    White space carries no content, so these edits are not reported.
+    """
+    result = PassResult()
+    content = [line for line in lines(text) if line.stripped]
+    previous_end = 0
+    for k, line in enumerate(content):
+        gap = text[previous_end:line.content_start]
+        wanted = "" if k == 0 else ("\n" if gap.count("\n") == 1 else "\n\n")
+        if gap != wanted:
+            result.edits.append(Edit(previous_end, line.content_start, wanted))
+        for match in _INNER_SPACE.finditer(text, line.content_start, line.content_end):
+            if match.group() != " ":
+                result.edits.append(Edit(match.start(), match.end(), " "))
+        previous_end = line.content_end
+    if previous_end < len(text):
+        result.edits.append(Edit(previous_end, len(text), ""))
+    return result
+
+
+def letter_spacing(text: str) -> PassResult:
+    """Close up words printed with a space between characters ("实 施 方 案", "索 引 号:")."""
+    result = PassResult()
+    for line in lines(text):
+        whole = _SPACED_LINE.fullmatch(line.text)
+        matches = [whole] if whole else list(_SPACED_LABEL.finditer(line.text))
+        for match in matches:
+            start = line.start + match.start()
+            closed = match.group().replace(" ", "")
+            result.add(Edit(start, line.start + match.end(), closed), Change(
+                "normalise", "layout", "repaired", match.group(), closed,
+                "letter-spaced characters closed up into one word"))
+    return result
+
+
+def _title_part(line: str) -> str:
+    return _ANNEX_LABEL.sub("", line, count=1)
+
+
+def _can_join(first: str, second: str) -> bool:
+    """Whether two short lines are one title broken in two: the first a fragment, the second a title's end."""
+    head = _title_part(first)
+    if len(first) > MAX_TITLE_PART or len(second) > MAX_TITLE_PART or len(CJK.findall(head)) < 4:
+        return False
+    if any(ch in SENTENCE_PUNCTUATION + "()（）[]【】" for ch in head) or any(ch in SENTENCE_PUNCTUATION for ch in second):
+        return False
+    if head.endswith(TITLE_ENDINGS) or BODY_NAME.match(head) or _ENUMERATION.match(head) or _ENUMERATION.match(second):
+        return False
+    if not (CJK.match(head[-1]) or head[-1] in "》”") or not (CJK.match(second[0]) or second[0] in "《“"):
+        return False
+    return second.endswith(TITLE_ENDINGS) and not second.startswith("关于")
+
+
+def titles(text: str) -> PassResult:
+    """Join a title broken over lines ("…先行先试" / "实施方案") into one line.
+
+    A line that results from a join may join the line before it in turn, so the result does not change when the
+    pass runs again.
+    """
+    result = PassResult()
+    merged: list[tuple[int, int, str]] = [(line.start, line.end, line.text) for line in lines(text) if line.stripped]
+    k = 0
+    while k + 1 < len(merged):
+        (start, end, first), (next_start, next_end, second) = merged[k], merged[k + 1]
+        if not _can_join(first, second) or text[end:next_start].strip():
+            k += 1
+            continue
+        result.add(Edit(end, next_start, ""), Change(
+            "normalise", "layout", "repaired", text[start:next_end], first + second,
+            "title broken over lines joined into one line"), start, next_end)
+        merged[k:k + 2] = [(start, next_end, first + second)]
+        k = max(k - 1, 0)
+    result.edits.sort(key=lambda e: e.start)
+    return result

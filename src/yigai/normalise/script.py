@@ -1,0 +1,131 @@
+"""Traditional characters and inline pinyin: remove the annotations and convert the text to simplified characters."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+from yigai.changes import Change
+from yigai.normalise.edits import Edit, PassResult
+from yigai.normalise.text import lines
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|er|ia|ie|iu|in|ua|uo|ui|un|"
+    r"ve|vn|ue|a|o|e|i|u|v|n|m|ng)"
+)
+PINYIN_ANNOTATION = re.compile(rf"[(（]([a-z{_TONED}üÜ]{{1,7}})[)）]")
+"""A parenthesised candidate annotation; `is_pinyin` decides whether its content is one pinyin syllable."""
+
+
+def _toneless(syllable: str) -> str:
+    plain = unicodedata.normalize("NFD", syllable.replace("ü", "v").replace("Ü", "v"))
+    return "".join(ch for ch in plain if not unicodedata.combining(ch)).replace("u\u0308", "v")
+
+
+def is_pinyin(content: str) -> bool:
+    """Whether `content` is one pinyin syllable written with a tone mark (e.g. guān, lǜ).
+
+    Syllables without a tone mark are not taken: "(a)" or "(e)" may be list labels.
+    """
+    if not any(ch in _TONED for ch in content):
+        return False
+    return bool(_SYLLABLE.fullmatch(_toneless(content)))
+
+
+def pinyin_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the inline pinyin annotations, e.g. the "(guān)" of "關(guān)于"."""
+    return [m.span() for m in PINYIN_ANNOTATION.finditer(text) if is_pinyin(m.group(1))]
+
+
+def strip_pinyin(text: str) -> str:
+    """The text without its inline pinyin annotations."""
+    spans = pinyin_spans(text)
+    out, cursor = [], 0
+    for start, end in spans:
+        out.append(text[cursor:start])
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional characters to simplified (OpenCC t2s; simplified text comes back unchanged)."""
+    return _converter().convert(text) if text else text
+
+
+def plain_view(text: str) -> str:
+    """The text as a reader of simplified Chinese sees it: no pinyin annotations, simplified characters.
+
+    Used to recognise site chrome and spam in documents served in traditional characters.
+    """
+    return to_simplified(strip_pinyin(text))
+
+
+Stretch = tuple[int, int, str, str]
+
+
+def _line_edits(line_start: int, line: str, spans: list[tuple[int, int]]) -> tuple[list[Edit], Stretch | None]:
+    """Edits that remove a line's pinyin and convert its characters, and the converted stretch.
+
+    The stretch is (start, end, traditional, simplified), placed on the line as read, or None when nothing converts.
+    """
+    index: list[int] = []
+    cursor = 0
+    for s, e in [*spans, (len(line), len(line))]:
+        index.extend(range(cursor, s))
+        cursor = e
+    stripped = "".join(line[i] for i in index)
+    converted = to_simplified(stripped)
+    removals = [Edit(line_start + s, line_start + e, "") for s, e in spans]
+    if converted == stripped:
+        return removals, None
+    if len(converted) != len(stripped):  # a phrase changed length: replace the whole line at once
+        edit = Edit(line_start, line_start + len(line), converted)
+        return [edit], (edit.start, edit.end, stripped, converted)
+    edits: list[Edit] = []
+    changed = [i for i, (a, b) in enumerate(zip(stripped, converted)) if a != b]
+    for i in changed:
+        pos = line_start + index[i]
+        if edits and edits[-1].end == pos:
+            last = edits.pop()
+            edits.append(Edit(last.start, pos + 1, last.replacement + converted[i]))
+        else:
+            edits.append(Edit(pos, pos + 1, converted[i]))
+    first, last = changed[0], changed[-1] + 1
+    stretch = (line_start + index[first], line_start + index[last - 1] + 1, stripped[first:last], converted[first:last])
+    return sorted(removals + edits, key=lambda e: e.start), stretch
+
+
+def run(text: str) -> PassResult:
+    """Remove inline pinyin annotations and convert traditional characters, line by line.
+
+    Reports, for each line touched, one change listing the pinyin annotations removed (kind "pinyin") and one
+    covering the stretch of the line whose characters were converted (kind "script").
+    """
+    result = PassResult()
+    for line in lines(text):
+        spans = pinyin_spans(line.text)
+        edits, stretch = _line_edits(line.start, line.text, spans)
+        result.edits.extend(edits)
+        if spans:
+            anchor = line.start + spans[0][0]
+            removed = " ".join(line.text[s:e] for s, e in spans)
+            result.add(None, Change(
+                "normalise", "pinyin", "removed", removed, "",
+                f"{len(spans)} inline pinyin annotation(s) after characters, added by the site that served the page "
+                f"and not part of the document"), anchor, anchor)
+        if stretch:
+            start, end, before, after = stretch
+            result.add(None, Change("normalise", "script", "repaired", before, after,
+                                    "traditional characters converted to simplified (OpenCC t2s)"), start, end)
+    return result

@@ -1,0 +1,150 @@
+"""Spam injected by the hosting site: gambling and porn site names, title lists and place-name lists."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from yigai.changes import Change
+from yigai.normalise.edits import Edit, PassResult
+from yigai.normalise.script import plain_view
+from yigai.normalise.text import BODY_NAME, CJK_CLASS, Line, lines, neighbours, whole_line
+
+ABOUT = "关于"
+_LIST_SEPARATOR = re.compile(r"\s*[|｜]\s*")
+_DATE_LINE = re.compile(r"^\d{4}\s*(?:年\s*)?\d{1,2}\s*(?:月\s*)?\d{0,2}\s*日?$")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The reviewed spam lexicon (src/yigai/data/spam.yml).
+
+    Attributes:
+        token: matches one injected token: spam terms joined by separators.
+        keywords: words that mark a '|'-separated list item as spam.
+        about_verbs: verbs that follow 关于; spam right before one of them took the place of 关于.
+        place_suffixes: endings of county and city names.
+        issuer_labels: metadata labels whose value names the issuing body.
+        terms: the exact spam strings.
+    """
+
+    token: re.Pattern
+    keywords: tuple[str, ...]
+    about_verbs: tuple[str, ...]
+    place_suffixes: tuple[str, ...]
+    issuer_labels: tuple[str, ...]
+    terms: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Load the spam lexicon shipped with the package."""
+    data = yaml.safe_load(resources.files("yigai").joinpath("data", "spam.yml").read_text(encoding="utf-8"))
+    terms = sorted(data["terms"], key=len, reverse=True)
+    term = "|".join([re.escape(t) for t in terms] + [f"(?:{p})" for p in data.get("patterns", [])])
+    separators = re.escape(data["separators"])
+    token = re.compile(f"(?:{term})(?:[{separators}]*(?:{term}))*")
+    return Lexicon(token=token, keywords=tuple(data["keywords"]), about_verbs=tuple(data["about_verbs"]),
+                   place_suffixes=tuple(data["place_suffixes"]), issuer_labels=tuple(data["issuer_labels"]),
+                   terms=tuple(terms))
+
+
+def _is_spam_item(item: str, lex: Lexicon) -> bool:
+    return bool(lex.token.search(item)) or any(k in item for k in lex.keywords)
+
+
+def _is_place(item: str, lex: Lexicon) -> bool:
+    return bool(re.fullmatch(f"[{CJK_CLASS}]{{2,8}}", item)) and item.endswith(lex.place_suffixes)
+
+
+def classify(plain: str) -> str | None:
+    """Why a whole line (in simplified characters) is spam, or None when it is not.
+
+    Spam lines are '|'-separated lists of three or more items, half of which carry spam keywords; '|'-separated
+    lists of five or more county and city names; and lines made of spam tokens alone.
+    """
+    lex = lexicon()
+    text = plain.strip()
+    if not text:
+        return None
+    items = [item for item in _LIST_SEPARATOR.split(text) if item]
+    if len(items) >= 3 and 2 * sum(_is_spam_item(item, lex) for item in items) >= len(items):
+        return "list of gambling or porn site titles injected by the hosting site"
+    if len(items) >= 5 and 5 * sum(_is_place(item, lex) for item in items) >= 4 * len(items) and \
+            all(len(item) <= 8 for item in items):
+        return "list of county and city names injected by the hosting site"
+    if lex.token.search(text) and not re.search(f"[{CJK_CLASS}A-Za-z0-9]", lex.token.sub("", text)):
+        return "name of a gambling site injected by the hosting site"
+    return None
+
+
+def _in_signature(all_lines: list[Line], index: int) -> bool:
+    """Whether a line sits among the signing bodies or the signature date of a notice."""
+    near = neighbours(all_lines, index, 1, 2) + neighbours(all_lines, index, -1, 1)
+    return any(BODY_NAME.match(line.stripped) or _DATE_LINE.match(line.stripped) for line in near)
+
+
+def _overwritten(original: str, where: str) -> Change:
+    return Change("normalise", "issuer-overwritten", "flagged", original, "",
+                  f"spam stood {where}, so the name of a body that issued or signed the document is lost; check "
+                  "the original document and add the body with a row correction")
+
+
+def run_lines(text: str) -> PassResult:
+    """Remove spam lines; flag a spam line that stands where a signing body's name belongs."""
+    result = PassResult()
+    all_lines = lines(text)
+    for index, line in enumerate(all_lines):
+        reason = classify(plain_view(line.stripped)) if line.stripped else None
+        if reason is None:
+            continue
+        edit = Edit(*whole_line(line, text), "")
+        result.add(edit, Change("normalise", "spam", "removed", line.stripped, "", reason))
+        if reason.startswith("name of") and _in_signature(all_lines, index):
+            result.add(None, _overwritten(line.stripped, "on a line of its own among the signing bodies"),
+                       edit.start, edit.end)
+    return result
+
+
+def _stands_for_about(text: str, start: int, end: int, lex: Lexicon) -> bool:
+    """Whether the spam at text[start:end] sits between a body or title start and a verb, where 关于 belongs."""
+    after = text[end:].lstrip(" \u00a0\u3000")
+    if not after.startswith(lex.about_verbs):
+        return False
+    before = text[:start].rstrip(" \u00a0\u3000")
+    return not before or before[-1] in "\n《“\"(（【" or bool(re.fullmatch(f"[{CJK_CLASS}]", before[-1]))
+
+
+def _issuer_value(line: str, start: int, end: int, lex: Lexicon) -> bool:
+    """Whether line[start:end] is the whole value of a metadata field naming the issuing body."""
+    labels = "|".join(re.escape(label) for label in lex.issuer_labels)
+    before = re.search(rf"(?:{labels})\s*[:：]\s*$", line[:start])
+    after = re.match(rf"\s*(?:$|[{CJK_CLASS}]{{2,6}}\s*[:：])", line[end:])
+    return bool(before and after)
+
+
+def run_tokens(text: str) -> PassResult:
+    """Replace spam that took the place of 关于 by 关于, and remove every other spam token."""
+    result = PassResult()
+    lex = lexicon()
+    for line in lines(text):
+        for match in lex.token.finditer(line.text):
+            start, end = line.start + match.start(), line.start + match.end()
+            if _stands_for_about(text, start, end, lex):
+                result.add(Edit(start, end, ABOUT), Change(
+                    "normalise", "spam", "repaired", match.group(), ABOUT,
+                    f"spam injected by the hosting site stands between a body or title start and the verb "
+                    f"'{text[end:end + 2]}', where a title or citation reads 关于 (\"…关于印发…的通知\"); the site "
+                    "overwrote 关于 with it"))
+                continue
+            edit = Edit(start, end, "")
+            result.add(edit, Change("normalise", "spam", "removed", match.group(), "",
+                                    "name of a gambling site injected by the hosting site"))
+            if _issuer_value(line.text, match.start(), match.end(), lex):
+                result.add(None, _overwritten(match.group(), "as the value of the issuing body's metadata field"),
+                           start, end)
+    return result

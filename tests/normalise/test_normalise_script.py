@@ -1,0 +1,42 @@
+"""Inline pinyin annotations are removed and traditional characters converted to simplified ones."""
+
+from __future__ import annotations
+
+from yigai import normalise
+from yigai.normalise import script
+
+
+def test_pinyin_annotations_are_removed_and_characters_simplified():
+    result = normalise.run("廣東省人民政府辦公廳關(guān)于印發(fā)")
+    assert result.text == "广东省人民政府办公厅关于印发"
+
+
+def test_only_toned_pinyin_syllables_count_as_annotations():
+    assert script.is_pinyin("guān") and script.is_pinyin("lǜ") and script.is_pinyin("zhuǎn")
+    for content in ("DRGs", "a", "e", "abc", "xyzā", "一"):
+        assert not script.is_pinyin(content)
+
+
+def test_real_parenthesised_content_is_kept():
+    text = "疾病诊断相关组(DRGs)、(一)、(含中西医结合医院)、(a)、(所)"
+    assert normalise.run(text).text == text
+
+
+def test_simplified_text_is_left_as_is():
+    text = "广东省推进医疗联合体建设和发展的实施方案,后来里面著作干部"
+    assert script.to_simplified(text) == text
+    assert normalise.run(text).changes == []
+
+
+def test_each_line_reports_its_conversion_and_its_annotations():
+    result = normalise.run("醫(yī)療服務(wù)\n\n總結(jié)經驗")
+    kinds = [(c.kind, c.status) for c in result.changes]
+    assert kinds == [("script", "repaired"), ("pinyin", "removed"), ("script", "repaired"), ("pinyin", "removed")]
+    first = result.changes[0]
+    assert (first.original, first.replacement) == ("醫療服務", "医疗服务")
+    assert result.text[first.char_start:first.char_end] == "医疗服务"
+    assert result.changes[1].original == "(yī) (wù)" and result.changes[1].char_start is None
+
+
+def test_plain_view_is_for_recognising_chrome():
+    assert script.plain_view("當(dāng)前位置:首頁") == "当前位置:首页"
