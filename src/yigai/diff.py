@@ -183,7 +183,13 @@ class PackageDiff:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
     def to_markdown(self, level: int = 1, title: bool = True, limit: int = MARKDOWN_ROW_LIMIT) -> str:
-        """The diff for people (and for CHANGELOG.md): schema changes, row counts, then field-level changes."""
+        """The diff for people (and for CHANGELOG.md): schema changes, row counts, then field-level changes.
+
+        Args:
+            level: heading level of the title, or of the sections when `title` is false.
+            title: whether to start with a "Changes from A to B" heading.
+            limit: at most this many changed/added/removed rows are listed per table.
+        """
         return _markdown(self, level, title, limit)
 
 
@@ -299,14 +305,14 @@ def _row_key(row: dict[str, str], key: list[str]) -> str:
 
 
 def _markdown(d: PackageDiff, level: int, title: bool, limit: int) -> str:
-    h = "#" * level
     lines: list[str] = []
     if title:
-        lines += [f"{h} Changes from {d.old_version or '(none)'} to {d.new_version or '(none)'}", ""]
+        lines += [f"{'#' * level} Changes from {d.old_version or '(none)'} to {d.new_version or '(none)'}", ""]
+    h = "#" * ((level + 1 if title else level) - 1)
     if d.empty:
         return "\n".join(lines + ["No changes.", ""])
     bump, reasons = d.required_bump()
-    lines += [f"Required version bump: **{bump}** ({'; '.join(reasons[:5])}"
+    lines += [f"Smallest version bump this requires: **{bump}** ({'; '.join(reasons[:5])}"
               f"{'; …' if len(reasons) > 5 else ''}).", ""]
     schema = [f"- Table `{t}` added." for t in d.tables_added] + [f"- Table `{t}` removed." for t in d.tables_removed]
     for t in d.tables:

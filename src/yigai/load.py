@@ -280,7 +280,12 @@ def download(version_or_url: str, dest: Path, base_url: str | None = None) -> Pa
     local = Path(version_or_url)
     if not is_url(version_or_url) and local.is_file():
         return extract(local, dest)
-    url = version_or_url if is_url(version_or_url) else release_url(version_or_url, base_url)
+    if not is_url(version_or_url):
+        from yigai import metadata
+
+        url = release_url(version_or_url, base_url, metadata.package()["name"])
+    else:
+        url = version_or_url
     dest.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{dest.name}-download-", suffix=".zip", dir=dest.parent)
     os.close(handle)

@@ -242,7 +242,9 @@ def validated_report(package_dir: Path, label: str) -> str:
 
     report = validate.run(package_dir)
     if not report.valid:
-        raise YigaiError(f"the package is invalid ({len(report.problems)} problem(s)); refusing to release",
+        first = "; ".join(f"[{getattr(p, 'check', '?')}] {getattr(p, 'file', None) or ''}: {getattr(p, 'message', p)}"
+                          for p in report.problems[:3])
+        raise YigaiError(f"the package is invalid ({len(report.problems)} problem(s): {first}); refusing to release",
                          file=str(package_dir), hint="run `yigai validate` and fix every problem first")
     report.target = label
     return report.to_json() + "\n"

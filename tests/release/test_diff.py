@@ -1,0 +1,143 @@
+"""`yigai diff`: rows added, removed and changed by primary key, schema changes, and the bump they require."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from yigai import diff
+from yigai.cli import main
+
+from .conftest import rehash
+
+
+def read(folder, table):
+    with open(folder / "data" / f"{table}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def write(folder, table, rows):
+    with open(folder / "data" / f"{table}.csv", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def drop_column(folder, table, column):
+    rows = read(folder, table)
+    index = rows[0].index(column)
+    write(folder, table, [r[:index] + r[index + 1:] for r in rows])
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["name"] == table)
+    resource["schema"]["fields"] = [f for f in resource["schema"]["fields"] if f["name"] != column]
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    rehash(folder)
+
+
+def correct_one_value(folder):
+    """Change one figure of the first target (or, while no target is extracted, one date of a plan)."""
+    table, column = ("targets", "value") if len(read(folder, "targets")) > 1 else ("plans", "issue_date")
+    rows = read(folder, table)
+    index = rows[0].index(column)
+    before = rows[1][index]
+    rows[1][index] = "12345" if column == "value" else "1999-01-01"
+    write(folder, table, rows)
+    rehash(folder)
+    return table, rows[0], rows[1], column, before, rows[1][index]
+
+
+def test_one_corrected_target_value_is_exactly_one_change(built_package, package_copy):
+    corrected = package_copy()
+    table, header, row, column, before, after = correct_one_value(corrected)
+    changes = diff.run(built_package, corrected)
+    touched = [t for t in changes.tables if not t.empty]
+    assert [t.name for t in touched] == [table]
+    only = touched[0]
+    assert not only.added and not only.removed and len(only.changed) == 1
+    key = changes.tables[[t.name for t in changes.tables].index(table)].key
+    assert only.changed[0].key == {k: row[header.index(k)] for k in key}
+    assert only.changed[0].fields == {column: [before, after]}
+    assert not (changes.tables_added or changes.tables_removed or changes.files_changed or changes.metadata_changed)
+    assert changes.required_bump()[0] == "patch"
+    markdown = changes.to_markdown()
+    assert f"`{column}` `{before}` → `{after}`" in markdown
+    data = json.loads(changes.to_json())
+    assert data["required_bump"]["level"] == "patch"
+    assert data["tables"][0]["changed"][0]["fields"] == {column: [before, after]}
+
+
+def test_diff_command_between_a_release_archive_and_a_corrected_copy(release_archive, package_copy):
+    corrected = package_copy()
+    table, _, _, column, before, after = correct_one_value(corrected)
+    result = CliRunner().invoke(main, ["diff", str(release_archive), str(corrected), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [t["name"] for t in data["tables"]] == [table]
+    assert data["tables"][0]["changed"][0]["fields"] == {column: [before, after]}
+    markdown = CliRunner().invoke(main, ["diff", str(release_archive), str(corrected)]).output
+    assert f"| `{table}` | 0 | 0 | 1 |" in markdown
+
+
+def test_the_same_data_has_no_changes(release_archive, built_package):
+    changes = diff.run(release_archive, built_package)
+    assert changes.empty and changes.required_bump() == ("none", [])
+    assert "No changes." in changes.to_markdown()
+
+
+def test_a_removed_column_is_major(built_package, package_copy):
+    smaller = package_copy()
+    drop_column(smaller, "plans", "publish_date")
+    changes = diff.run(built_package, smaller)
+    plans = next(t for t in changes.tables if t.name == "plans")
+    assert plans.columns_removed == ["publish_date"] and not plans.changed
+    level, reasons = changes.required_bump()
+    assert level == "major" and any("plans.publish_date removed" in r for r in reasons)
+    assert "Column `plans.publish_date` removed." in changes.to_markdown()
+
+
+def test_an_added_column_is_minor(built_package, package_copy):
+    smaller = package_copy()
+    drop_column(smaller, "plans", "publish_date")
+    changes = diff.run(smaller, built_package)
+    plans = next(t for t in changes.tables if t.name == "plans")
+    assert plans.columns_added == ["publish_date"] and not plans.changed
+    assert changes.required_bump()[0] == "minor"
+
+
+def test_a_renamed_column_is_recognised_and_major(built_package, package_copy):
+    renamed = package_copy()
+    rows = read(renamed, "plans")
+    rows[0][rows[0].index("jurisdiction")] = "region"
+    write(renamed, "plans", rows)
+    descriptor = json.loads((renamed / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["name"] == "plans")
+    next(f for f in resource["schema"]["fields"] if f["name"] == "jurisdiction")["name"] = "region"
+    (renamed / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    rehash(renamed)
+    changes = diff.run(built_package, renamed)
+    plans = next(t for t in changes.tables if t.name == "plans")
+    assert plans.columns_renamed == {"jurisdiction": "region"}
+    assert not plans.columns_added and not plans.columns_removed and not plans.changed
+    assert changes.required_bump()[0] == "major"
+
+
+def test_added_and_removed_rows(built_package, package_copy):
+    fewer = package_copy()
+    rows = read(fewer, "plans")
+    write(fewer, "plans", rows[:-1])
+    rehash(fewer)
+    removed_id = rows[-1][0]
+    growth = diff.run(fewer, built_package)
+    plans = next(t for t in growth.tables if t.name == "plans")
+    assert [r["plan_id"] for r in plans.added] == [removed_id] and not plans.removed
+    assert growth.required_bump()[0] == "minor"
+    withdrawal = diff.run(built_package, fewer)
+    assert withdrawal.required_bump()[0] == "major"
+    assert f"- removed `{removed_id}`" in withdrawal.to_markdown()
+
+
+def test_a_missing_package_is_a_clear_error(tmp_path, built_package):
+    result = CliRunner().invoke(main, ["diff", str(tmp_path / "nope"), str(built_package)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "no such package" in " ".join(result.output.split())
