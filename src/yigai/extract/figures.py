@@ -19,8 +19,8 @@ from importlib import resources as importlib_resources
 import cn2an
 import yaml
 
-_FULL = "０１２３４５６７８９％．（）：，；～－＋／＜＞　"
-_HALF = "0123456789%.():,;~-+/<> "
+_FULL = "０１２３４５６７８９％．（）：∶，；～－＋／＜＞　"
+_HALF = "0123456789%.()::,;~-+/<> "
 FOLD = str.maketrans(_FULL, _HALF)
 CN_DIGITS = "〇零一二两三四五六七八九十百千"
 NUMBER = rf"\d+(?:\.\d+)?|[{CN_DIGITS}]+"

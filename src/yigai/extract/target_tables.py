@@ -164,8 +164,9 @@ def read(text: str, folded: str, body_start: int, default_deadline: tuple[str, s
         spans.append((span_start, span_end))
         deadline = (period_end(header.year), header.label.text) if header.year else None
         if deadline is None:
-            above = text.rfind("\n", 0, max(0, text.rfind("\n", 0, span_start)))
-            phrases = find_deadlines(text, folded, max(body_start, above), span_start, plan_year, {max(0, above + 1)})
+            above = _lines(text[:span_start], body_start)[-2:]
+            begin = above[0].start if above else span_start
+            phrases = find_deadlines(text, folded, begin, span_start, plan_year, {line.start for line in above})
             deadline = (phrases[-1].dates[-1], phrases[-1].text) if phrases else default_deadline
         for row in rows:
             if not header.accepts(row):

@@ -19,9 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from yigai import divisions
 from yigai.extract import plans as extract_plans
-from yigai.extract import target_tables
+from yigai.extract import target_scopes, target_tables
 from yigai.extract.figures import (Comparator, Deadline, Figure, Found, Tail, chain_start, comparator_after,
                                    comparator_before, find_deadlines, find_figures, fold, period_end)
 
@@ -29,7 +28,7 @@ CJK = r"\u3400-\u9fff"
 BUILD = re.compile("|".join(sorted((
     "新增设置", "新增配备", "新增", "新建", "新设置", "新设", "设置", "增设", "建成", "建设", "建立", "设立", "组建", "创建",
     "创成", "争创", "打造", "培育", "新培养", "培养", "培训", "新招收", "招收", "新引进", "引进", "招聘", "招募", "配备",
-    "配置", "购置", "投放", "开展", "举办", "遴选", "选择", "确定", "明确", "认定", "评选", "提升", "改造", "升级", "扩建",
+    "配置", "购置", "投放", "形成", "开展", "举办", "遴选", "选择", "确定", "明确", "认定", "评选", "提升", "改造", "升级", "扩建",
     "改扩建", "完成", "实施", "启动", "推广", "派驻", "选派", "下派", "新开", "开设", "开通", "发放"), key=len, reverse=True)))
 FUNDING = re.compile(r"预算|投资|投入|资金|补助|经费|拨款|拨付|自筹|筹集|配套")
 RATE_END = re.compile(r"(?:率|比例|占比|比重|覆盖面)$")
@@ -38,18 +37,13 @@ RELATIVE = re.compile(r"(?:较|比)(?:上年|去年|上一年|前一年|基期|�
                       r"|在原有基础上|年均增长|年增长")
 PAST = re.compile(r"已经|现已|现有|目前|已")
 LEAD_FILLERS = re.compile(
-    r"^(?:力争|争取|确保|努力|积极|着力|全面|进一步|逐步|持续|不断|同步|继续|同时|其中|并且|并|且|以及|和|及|要|使|让|"
+    r"^(?:[(]?[0-9一二三四五六七八九十]{1,3}[).、]|[一二三四五六七八九十]+是|第[一二三四五六七八九十]+条|"
+    r"力争|争取|确保|努力|积极|着力|全面|进一步|逐步|持续|不断|同步|继续|同时|其中|并且|并|且|以及|和|及|要|使|让|"
     r"推动|落实|实现|原则上|分别|累计|总计|合计|共|约|有|全市|全省|全区|全县|全州|全镇|本市|本省|本区|本县|我市|我省|我区|"
     r"我县|在|将|的|[\s,、])+")
 TAIL_FILLERS = re.compile(r"(?:均|都|要|应|能|需|须|进一步|逐步|稳步|明显|有所|持续|分别|力争|争取|确保|[\s,、])+$")
 LEAD_CHANGE = re.compile(r"(?:进一步|持续|不断|明显|逐步|稳步|有所)?(?:提升|提高|上升|增长|增加|下降|降低|减少|改善)$")
 LEAD_VERB = re.compile(r"^(?:提高|提升|增加|降低|减少|扩大|缩小|调整)")
-SUFFIX = r"(?:自治州|自治县|自治区|地区|新区|林区|省|市|州|县|区|旗|盟)"
-REGION_LIST = re.compile(rf"^(?P<items>(?:[{CJK}]{{2,8}}(?:、|和|及))*[{CJK}]{{1,7}}{SUFFIX})(?:要|应|均|都)?$")
-EACH = re.compile(rf"(?:每个|每一个|各个|每|各)(?![级类项种方部有相])(?:(?![要应将把在对按均都须需的和])[{CJK}]){{0,12}}"
-                  r"(?:地级以上市|地级市|联盟|医院|机构|中心|卫生院|医共体|医联体|集团|县|市|区|州|盟|旗|乡镇|街镇|街道|"
-                  r"社区|村|单位|科室|学校|园区|片区|网格)(?:\([^()]{1,12}\))?(?![域内级场民])")
-POPULATION = re.compile(rf"^[{CJK}]{{1,4}}人群")
 MASKS = (re.compile(r"“[^“”\n]{1,60}”"), re.compile(r"\"[^\"\n]{1,60}\""), re.compile(r"《[^《》\n]{1,120}》"),
          re.compile(r"‘[^‘’\n]{1,40}’"), re.compile(r"「[^「」\n]{1,40}」"),
          re.compile(r"[〔\[]\d{2,6}[〕\]]?\d{0,5}号"))
@@ -93,7 +87,7 @@ class _Paragraph:
 def _context(text: str, facts: extract_plans.PlanFacts) -> Context:
     ctx = Context(text=text, folded=fold(text))
     title = facts.title.text if facts.title else (facts.notice_title.text if facts.notice_title else "")
-    annual = re.match(r"(?P<year>(?:19|20)\d{2})年(?:度)?(?P<part>上半年|下半年)?", fold(title or ""))
+    annual = re.search(r"(?P<year>(?:19|20)\d{2})年(?:度)?(?P<part>上半年|下半年)?", fold(title or ""))
     if annual and re.search(r"重点工作|工作要点|工作计划|重点任务|工作任务|工作安排", title):
         part = annual.group("part")
         ctx.plan_year = int(annual.group("year"))
@@ -115,7 +109,8 @@ def _split(folded: str, start: int, end: int, breaks: str) -> list[tuple[int, in
             depth += 1
         elif char == ")" and depth:
             depth -= 1
-        elif char in breaks and depth == 0:
+        elif char in breaks and depth == 0 and not (char in ":," and folded[i - 1:i].isdigit()
+                                                    and folded[i + 1:i + 2].isdigit()):
             pieces.append((begin, i))
             begin = i + 1
     pieces.append((begin, end))
@@ -224,7 +219,7 @@ def _clause(ctx: Context, para: _Paragraph, sentence: _Sentence, seed: Deadline 
             end: int) -> list[Found]:
     folded = ctx.folded
     figures = [f for f in find_figures(folded, start, end) if _valid(ctx, para, f)]
-    each = EACH.search(folded, start, end)
+    each = target_scopes.EACH.search(folded, start, end)
     if each and (not figures or each.start() < figures[0].start):
         sentence.scope = ctx.text[each.start():each.end()]
     out: list[Found] = []
@@ -301,7 +296,8 @@ def _judge(ctx: Context, sentence: _Sentence, segment: int, end: int, figure: Fi
         return None
     if before or tail.type or tail.approximate:
         condition = later and "的" in folded[tail.end:rest[0].start] if rest else False
-        if not before and (condition or (following == "的" and figure.kind == "count" and not verb)):
+        definition = figure.kind == "count" and not verb and "的" in folded[tail.end:end]
+        if not before and (condition or definition):
             return None  # a condition inside the indicator: 建有1个及以上…的基层机构占比达到55%
         gap = ctx.text[before.end:figure.start] if before else ""
         return _Verdict(before, verb, None, gap if gap and not re.search(r"[每\d]", gap) else None)
@@ -323,66 +319,31 @@ def _judge(ctx: Context, sentence: _Sentence, segment: int, end: int, figure: Fi
     return None
 
 
-def _regions(subject: str) -> list[str]:
-    """The regions of a per-region list subject (海西州、海南州、黄南州 → three names), or []."""
-    match = REGION_LIST.match(subject)
-    if not match or subject.startswith(("全", "各", "本", "我", "每")):
-        return []
-    items = [item for item in re.split(r"、|和|及", match.group("items")) if item]
-    suffix = re.search(SUFFIX + "$", items[-1]).group()
-    return [item + suffix if not item.endswith(suffix) and _is_division(item + suffix) else item for item in items]
-
-
-def _is_division(name: str) -> bool:
-    """True when `name` is the full name of a division (梅州市), so that 梅州 in "梅州、云浮市" means it."""
-    found = divisions.find_in(name)
-    return bool(found) and found[-1].name == name
-
-
-def _distribute(subject: str, count: int) -> tuple[list[str], str] | None:
-    """Split "一般人群和重点人群签约率" into the listed scopes and the indicator when it names `count` items."""
-    items = re.split(r"、|和|与|及", subject)
-    if len(items) != count or not all(items):
-        return None
-    first, last = items[0], items[-1]
-    cut = None
-    for size in (2, 1):
-        ending = first[-size:]
-        position = last.find(ending)
-        if len(first) > size and position >= 0:
-            cut = position + size
-            break
-    if cut is None:
-        cut = min(len(first), len(last))
-    indicator = last[cut:]
-    return (items[:-1] + [last[:cut]], indicator) if indicator else None
-
-
 def _rows(ctx: Context, para: _Paragraph, sentence: _Sentence, seed: Deadline | None, segment: int,
           group: list[Figure], tails: list[Tail], verdict: _Verdict, obj: tuple[int, int]) -> list[Found]:
     """Turn an accepted figure (or a group of figures sharing their words) into rows."""
     folded, text, head = ctx.folded, ctx.text, group[0]
     if verdict.before:
         subject_end = chain_start(folded, segment, verdict.before)
-    elif verdict.verb:
+    elif verdict.verb and head.kind == "count":
         subject_end = verdict.verb.start()
     else:
         subject_end = head.start
-    each = [m for m in EACH.finditer(folded, segment, subject_end)]
+    each = [m for m in target_scopes.EACH.finditer(folded, segment, subject_end)]
     if each:
         sentence.scope = text[each[-1].start():each[-1].end()]
     subject = _clean(ctx, para, segment, subject_end, [(m.start(), m.end()) for m in each])
     obj_text = text[obj[0]:obj[1]].lstrip("的").strip()
-    regions = _regions(subject)
+    regions = target_scopes.regions(subject)
     scopes: list[str | None] = [sentence.scope] * len(group)
     if regions:
         subject = ""
     elif len(group) > 1 and "分别" in folded[segment:head.start]:
-        split = _distribute(subject, len(group))
+        split = target_scopes.distribute(subject, len(group))
         deadline = _deadline(ctx, para, seed, head.start)
         if split and not (deadline and len(deadline.dates) == len(group)):
             scopes, subject = split
-    population = POPULATION.match(subject)
+    population = target_scopes.POPULATION.match(subject)
     if population and not any(scopes):
         scopes = [population.group()] * len(group)
     if tails[-1].per and not any(scopes):

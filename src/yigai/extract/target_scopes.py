@@ -1,0 +1,56 @@
+"""Who a target applies to: per-region lists, 每个/各 scopes and listed populations.
+
+A target's scope is the sub-area, institution type or population its figure binds, when that is narrower than the
+plan's jurisdiction: 西宁市达到65% (a region opening the clause), 每个专科联盟… / 各市（州）… (a 每个/各 phrase, which
+carries to the later clauses of its sentence), 一般人群和重点人群…分别达到40%68% (listed items paired with the
+figures), 重点人群签约服务覆盖率 (a population opening the indicator), 2000次/站 (a per-unit figure → 每站).
+"""
+
+from __future__ import annotations
+
+import re
+
+from yigai import divisions
+
+CJK = r"\u3400-\u9fff"
+SUFFIX = r"(?:自治州|自治县|自治区|地区|新区|林区|省|市|州|县|区|旗|盟)"
+REGION_LIST = re.compile(rf"^(?P<items>(?:[{CJK}]{{2,8}}(?:、|和|及))*[{CJK}]{{1,7}}{SUFFIX})(?:要|应|均|都)?$")
+EACH = re.compile(rf"(?:每个|每一个|各个|每|各)(?![级类项种方部有相])(?:(?![要应将把在对按均都须需的和])[{CJK}]){{0,12}}"
+                  r"(?:地级以上市|地级市|联盟|医院|机构|中心|卫生院|医共体|医联体|集团|县|市|区|州|盟|旗|乡镇|街镇|街道|"
+                  r"社区|村|单位|科室|学校|园区|片区|网格)(?:\([^()]{1,12}\))?(?![域内级场民])")
+POPULATION = re.compile(rf"^[{CJK}]{{1,4}}人群")
+
+
+def regions(subject: str) -> list[str]:
+    """The regions of a per-region list subject (海西州、海南州、黄南州 → three names), or []."""
+    match = REGION_LIST.match(subject)
+    if not match or subject.startswith(("全", "各", "本", "我", "每")):
+        return []
+    items = [item for item in re.split(r"、|和|及", match.group("items")) if item]
+    suffix = re.search(SUFFIX + "$", items[-1]).group()
+    return [item + suffix if not item.endswith(suffix) and is_division(item + suffix) else item for item in items]
+
+
+def is_division(name: str) -> bool:
+    """True when `name` is the full name of a division (梅州市), so that 梅州 in "梅州、云浮市" means it."""
+    found = divisions.find_in(name)
+    return bool(found) and found[-1].name == name
+
+
+def distribute(subject: str, count: int) -> tuple[list[str], str] | None:
+    """Split "一般人群和重点人群签约率" into the listed scopes and the indicator when it names `count` items."""
+    items = re.split(r"、|和|与|及", subject)
+    if len(items) != count or not all(items):
+        return None
+    first, last = items[0], items[-1]
+    cut = None
+    for size in (2, 1):
+        ending = first[-size:]
+        position = last.find(ending)
+        if len(first) > size and position >= 0:
+            cut = position + size
+            break
+    if cut is None:
+        cut = min(len(first), len(last))
+    indicator = last[cut:]
+    return (items[:-1] + [last[:cut]], indicator) if indicator else None

@@ -1,0 +1,315 @@
+"""Targets: each phrasing read by a general rule, what is not a target, lists, deadlines, tables and the five plans."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from yigai import metadata
+from yigai.extract import figures, targets
+
+HEAD = ("某某市人民政府关于印发某某市医改实施方案的通知\n\n各区人民政府:\n\n现印发给你们,请认真贯彻执行。\n\n"
+        "2020年1月2日\n\n某某市医改实施方案\n\n")
+ANNUAL = ("某某市医改办关于印发2023年下半年全市深化医药卫生体制改革重点工作任务的通知\n\n各区:\n\n现印发给你们。\n\n"
+          "2023年12月7日\n\n2023年下半年全市深化医药卫生体制改革重点工作任务\n\n")
+
+
+def extract(body: str, head: str = HEAD, tasks: list[dict] | None = None) -> list[dict]:
+    text = head + body
+    rows = targets.run("test-2020-01", text, tasks or [])
+    for row in rows:
+        assert text[row["char_start"]:row["char_end"]] == row["quote"]
+    return rows
+
+
+def only(body: str, head: str = HEAD) -> dict:
+    rows = extract(body, head)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("到2025年底,基层医疗卫生机构诊疗量占总诊疗量的比例不低于50%。",
+     {"indicator": "基层医疗卫生机构诊疗量占总诊疗量的比例", "comparator": ">=", "value": 50, "unit": "%",
+      "deadline": "2025-12-31", "deadline_text": "到2025年底", "scope": None, "relative": False}),
+    ("公立医院医疗技术服务收入占比达到50%以上。", {"comparator": ">=", "value": 50}),
+    ("平均住院日控制在8天以内。", {"indicator": "平均住院日", "comparator": "<=", "value": 8, "unit": "天"}),
+    ("管理费用占公立医院费用总额的比重不超过10.5%。", {"comparator": "<=", "value": 10.5}),
+    ("全市市域内住院量占比超过85%。", {"indicator": "市域内住院量占比", "comparator": ">", "value": 85}),
+    ("平均住院日低于7.85天。", {"comparator": "<", "value": 7.85, "unit": "天"}),
+    ("县域内就诊率提高到90%左右。", {"comparator": "=", "value": 90, "approximate": True}),
+    ("基本医疗保险参保率提升至98.8%以上。", {"indicator": "基本医疗保险参保率", "comparator": ">=", "value": 98.8}),
+    ("新设置3家院前急救站。", {"indicator": "新设置院前急救站", "comparator": "=", "value": 3, "unit": "家"}),
+    ("新增普惠托育机构15家。", {"indicator": "新增普惠托育机构", "comparator": "=", "value": 15, "unit": "家"}),
+    ("建设8-10个具有优势特殊专科的基层医疗卫生机构。",
+     {"comparator": "range", "value": 8, "value_max": 10, "unit": "个"}),
+    ("每个地级以上市至少建成一个有明显成效的医联体。",
+     {"comparator": ">=", "value": 1, "unit": "个", "scope": "每个地级以上市", "indicator": "建成有明显成效的医联体"}),
+    ("床人比不低于1:1.6。", {"comparator": ">=", "value": 1.6, "unit": "比例"}),
+    ("医护比达到1∶2以上。", {"comparator": ">=", "value": 2, "unit": "比例"}),
+    ("转诊人数年增长10%以上。", {"comparator": ">=", "value": 10, "relative": True}),
+    ("每个专科联盟门诊人次较上年增幅不低于5%。", {"relative": True, "scope": "每个专科联盟"}),
+    ("医保报销比例在原有基础上下调不低于5个百分点。", {"relative": True, "unit": "个百分点", "value": 5}),
+    ("公立医院门诊次均费用增幅不超过10%。", {"relative": True, "comparator": "<="}),
+    ("培养十五名全科医生。", {"value": 15, "unit": "名", "indicator": "培养全科医生"}),
+    ("新增两家护理院。", {"value": 2, "unit": "家"}),
+    ("每年至少调整一次医疗服务价格。", {"comparator": ">=", "value": 1, "unit": "次"}),
+    ("年内完成家庭医生随访1.5万人次。", {"value": 15000, "unit": "人次"}),
+    ("形成2000次/站以上的服务规模。", {"comparator": ">=", "value": 2000, "unit": "次", "scope": "每站"}),
+    ("人均财政补助标准达到每人每年不低于670元。",
+     {"indicator": "人均财政补助标准", "comparator": ">=", "value": 670, "unit": "元"}),
+    ("实现村级基本医疗服务覆盖率100%。", {"comparator": "=", "value": 100, "indicator": "村级基本医疗服务覆盖率"}),
+    ("20%的社区卫生服务中心开设老年病房。", {"comparator": "=", "value": 20, "indicator": "社区卫生服务中心开设老年病房"}),
+    ("三级公立医院病例组合指数(CMI值)达1.20。", {"comparator": ">=", "value": 1.2, "unit": None}),
+    ("电子病历系统应用水平达到五级(含)以上。", {"comparator": ">=", "value": 5, "unit": "级"}),
+    ("人均预期寿命达到79岁。", {"comparator": ">=", "value": 79, "unit": "岁"}),
+    ("孕产妇死亡率控制在10/10万以下。", {"comparator": "<=", "value": 10, "unit": "/10万"}),
+    ("婴儿死亡率控制在5‰以内。", {"comparator": "<=", "value": 5, "unit": "‰"}),
+    ("基层就诊率达到百分之六十五。", {"value": 65, "unit": "%"}),
+    ("县域内就诊率达到９０％。", {"value": 90, "unit": "%", "quote": "县域内就诊率达到９０％"}),
+    ("一是县域内就诊率达到90%以上。", {"indicator": "县域内就诊率"}),
+])
+def test_phrasing(body, expected):
+    row = only(body)
+    for key, value in expected.items():
+        assert row[key] == value, (key, row)
+
+
+@pytest.mark.parametrize("body", [
+    "根据《国务院办公厅关于印发深化医药卫生体制改革2016年重点工作任务的通知》(国办发〔2016〕26号)精神。",
+    "科学谋划“十四五”时期人才发展工作蓝图。",
+    "积极组织333工程、双创计划等高层次人才项目的申报工作。",
+    "升级改造120指挥平台,推进5G应用。",
+    "推行“1+X”的组合签约服务模式。",
+    "通过“1(指挥中心)+12(急救中心)+28(急救站)”的急救布局。",
+    "加大对市第一医院等5家医院参与试点的支持。",
+    "覆盖甲县、乙县、丙县3县,构建协同救治网络。",
+    "牵头医院医师连续工作六个月以上的,可享受当地的工资和津贴补贴。",
+    "对慢病患者提供8周的慢病用药长处方服务。",
+    "推动定点医疗机构在新版医保目录执行1个月内将国谈药纳入采购目录。",
+    "鼓励二级以上医院牵头组建医联体,三级医院要发挥引领作用。",
+    "以5年院校教育+3年规范化培训为主。",
+    "将支付方式改革范围扩大到一级及以下医疗机构。",
+    "已经九届区政府第3次常务会议审议通过。",
+    "目前已建成社区卫生服务中心12家。",
+    "城乡居民十五分钟健康服务圈进一步完善。",
+    "实行县乡村三级统一目录、统一采购,建立一人一档。",
+    "按照首诊医疗机构级别只计算一次起付线。",
+    "2017年6月30日印发,2023-12-07生效。",
+    "推进2023年中央财政支持中医药传承创新发展示范试点项目建设。",
+    "建立统一支付平台,支持一体化发展。",
+    "建有1个及以上特色科室的基层机构名单由各区确定。",
+])
+def test_not_a_target(body):
+    assert extract(body) == []
+
+
+def test_a_condition_inside_the_indicator_is_not_a_target():
+    row = only("力争年内建有1个及以上基层特色科室的基层机构占比达到55%。")
+    assert (row["value"], row["indicator"]) == (55, "建有1个及以上基层特色科室的基层机构占比")
+
+
+def test_figures_that_lost_their_separator_pair_with_listed_years():
+    rows = extract("到2017年、2018年底全区户籍人口规范签约率分别达25%35%。")
+    assert [(r["value"], r["deadline"], r["deadline_text"]) for r in rows] == \
+        [(25, "2017-12-31", "2017年"), (35, "2018-12-31", "2018年底")]
+    assert {r["indicator"] for r in rows} == {"户籍人口规范签约率"}
+    assert rows[0]["quote"] == rows[1]["quote"]
+
+
+def test_figures_that_lost_their_separator_pair_with_listed_populations():
+    rows = extract("全市一般人群和重点人群年内签约率分别达到40%68%以上。", head=ANNUAL)
+    assert [(r["value"], r["scope"], r["comparator"], r["deadline"]) for r in rows] == \
+        [(40, "一般人群", ">=", "2023-12-31"), (68, "重点人群", ">=", "2023-12-31")]
+    assert rows[0]["indicator"] == "签约率"
+
+
+def test_per_region_list_gives_one_row_per_region():
+    rows = extract("2020年,各市(州)县域内住院量占比进一步提升,甲宁市达到65%,乙东市达到75%,丙西州、丁南州、戊南州达到70%。")
+    assert [(r["scope"], r["value"]) for r in rows] == [("甲宁市", 65), ("乙东市", 75), ("丙西州", 70), ("丁南州", 70),
+                                                        ("戊南州", 70)]
+    assert {r["indicator"] for r in rows} == {"县域内住院量占比"}
+    assert {r["deadline"] for r in rows} == {"2020-12-31"}
+    assert [r["target_id"] for r in rows] == [f"test-2020-01:t{i:03d}" for i in range(1, 6)]
+
+
+def test_several_figures_in_one_sentence_and_a_list_continuing_a_count():
+    rows = extract("到2025年底,新增配备特种救护车辆3台、新生儿转运救护车6辆;新增设置急救站点10个。")
+    assert [(r["value"], r["unit"], r["indicator"]) for r in rows] == [
+        (3, "台", "新增配备特种救护车辆"), (6, "辆", "新增配备新生儿转运救护车"), (10, "个", "新增设置急救站点")]
+    rows = extract("新招收700名左右住院医师规范化培训学员、80名以上农村订单定向医学生,培养40名骨干,180名党务工作者。")
+    assert [(r["value"], r["comparator"], r["approximate"], r["indicator"]) for r in rows] == [
+        (700, "=", True, "新招收住院医师规范化培训学员"), (80, ">=", False, "新招收农村订单定向医学生"),
+        (40, "=", False, "培养骨干"), (180, "=", False, "培养党务工作者")]
+
+
+def test_budget_and_its_parts():
+    rows = extract("项目总预算13.68亿元,其中中央财政补助5亿元,省级财政补助2.5亿元,医院自筹资金3.68亿元。")
+    assert [(r["indicator"], r["value"], r["unit"], r["comparator"]) for r in rows] == [
+        ("项目总预算", 13.68, "亿元", "="), ("中央财政补助", 5, "亿元", "="), ("省级财政补助", 2.5, "亿元", "="),
+        ("医院自筹资金", 3.68, "亿元", "=")]
+
+
+def test_indicator_taken_from_the_clause_before():
+    row = only("同步提高个人缴费标准,达到每人每年不低于380元。")
+    assert row["indicator"] == "个人缴费标准" and row["quote"].startswith("同步提高个人缴费标准")
+
+
+def test_deadline_carries_through_a_paragraph_but_not_into_the_next():
+    rows = extract("到2020年底,甲率达到50%;乙率达到60%。\n\n丙率达到70%。\n")
+    assert [r["deadline"] for r in rows] == ["2020-12-31", "2020-12-31", None]
+
+
+def test_deadline_of_a_lead_in_paragraph_carries_into_its_list():
+    rows = extract("到2025年,主要指标:\n\n1.甲率达到50%;\n\n2.乙率达到60%。\n\n二、保障措施\n\n丙率达到70%。\n")
+    assert [r["deadline"] for r in rows] == ["2025-12-31", "2025-12-31", None]
+
+
+def test_deadlines_of_months_five_year_plans_and_names():
+    assert only("2017年8月底前,各市要明确一个县启动试点工作。")["deadline"] == "2017-08-31"
+    assert only("到“十四五”末,覆盖率达到90%。")["deadline"] == "2025-12-31"
+    assert only("推进2023年中央财政支持项目建设,新增3家护理院。")["deadline"] is None
+    assert only("2023年上半年,覆盖率达到90%。")["deadline"] == "2023-06-30"
+
+
+def test_annual_plan_gives_its_year_to_nianei_and_to_untimed_figures():
+    rows = extract("年内开展1次医疗服务价格调整工作。\n\n新设置3家院前急救站。\n", head=ANNUAL)
+    assert [(r["deadline"], r["deadline_text"]) for r in rows] == [("2023-12-31", "年内"),
+                                                                   ("2023-12-31", "2023年下半年")]
+    assert only("新设置3家院前急救站。")["deadline"] is None
+
+
+def test_task_is_the_innermost_task_containing_the_quote():
+    body = "一、总体目标\n\n到2025年,覆盖率达到90%。\n\n(一)具体任务。新增3家护理院。\n"
+    text = HEAD + body
+    inner = text.index("(一)")
+    tasks = [{"task_id": "test-2020-01:1", "char_start": text.index("一、"), "char_end": len(text), "depth": 1},
+             {"task_id": "test-2020-01:1.1", "char_start": inner, "char_end": len(text), "depth": 2}]
+    rows = extract(body, tasks=tasks)
+    assert [r["task_id"] for r in rows] == ["test-2020-01:1", "test-2020-01:1.1"]
+    assert extract(body)[0]["task_id"] is None
+
+
+def test_table_of_targets_one_row_per_line():
+    body = ("序号\t指标名称\t2020年\t2025年\t属性\n1\t人均预期寿命（岁）\t77.5\t78.5\t预期性\n"
+            "2\t孕产妇死亡率（/10万）\t12\t≤10\t约束性\n3\t个人卫生支出占卫生总费用的比重（%）\t28\t27左右\t约束性\n")
+    rows = extract(body)
+    assert [(r["indicator"], r["comparator"], r["value"], r["unit"], r["deadline"], r["approximate"]) for r in rows] == [
+        ("人均预期寿命", "=", 78.5, "岁", "2025-12-31", False), ("孕产妇死亡率", "<=", 10, "/10万", "2025-12-31", False),
+        ("个人卫生支出占卫生总费用的比重", "=", 27, "%", "2025-12-31", True)]
+
+
+def test_table_of_targets_one_cell_per_line():
+    body = "到2022年,主要指标如下。\n\n序号\n\n指标\n\n单位\n\n目标值\n\n1\n\n基层诊疗量占比\n\n%\n\n≥65\n\n" \
+           "2\n\n县域内就诊率\n\n%\n\n90\n\n三、保障措施\n"
+    rows = extract(body)
+    assert [(r["indicator"], r["comparator"], r["value"], r["unit"], r["deadline"]) for r in rows] == [
+        ("基层诊疗量占比", ">=", 65, "%", "2022-12-31"), ("县域内就诊率", "=", 90, "%", "2022-12-31")]
+
+
+def test_a_work_table_without_indicators_gives_no_targets():
+    body = "序号\n\n工作任务\n\n牵头部门\n\n完成时间\n\n1\n\n成立办公室\n\n区卫计局\n\n2017年6月\n"
+    assert extract(body) == []
+
+
+def test_units_agree_with_the_unit_enum():
+    assert set(figures.units()) == set(metadata.enum_values("unit"))
+    for written, (unit, factor) in figures.aliases().items():
+        assert unit in figures.units() and factor > 0, written
+
+
+ALPHABET = list("0123456789%、,,。;:()“”+-个家名次年月日") + ["达到", "不低于", "以上", "以内", "左右", "分别", "到2025年底",
+                                                        "年内", "新增", "建设", "每个", "县", "市", "率", "\n", "的",
+                                                        "一", "十", "亿元", "/站", "1:1.6", "其中", "〔2020〕"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), max_size=60))
+def test_never_fails_and_quotes_are_the_text_at_their_offsets(pieces):
+    rows = extract("".join(pieces))
+    assert all(r["comparator"] in metadata.enum_values("comparator") for r in rows)
+    assert all(r["unit"] is None or r["unit"] in figures.units() for r in rows)
+
+
+# --- the five plans ------------------------------------------------------------------------------------------------
+
+# A careful reader's list of every quantified commitment in each plan: (value, unit, comparator, deadline, scope).
+EXPECTED = {
+    "wenzhou-lucheng-2017-01": [
+        (50, "%", ">=", "2017-12-31", None), (80, "%", ">=", "2017-12-31", None), (35, "%", ">=", "2017-12-31", None),
+        (90, "%", ">=", "2018-12-31", None), (95, "%", ">=", "2018-12-31", None), (100, "%", "=", "2018-12-31", None),
+        (20, "%", "=", "2018-12-31", None), (1, "名", ">=", "2018-12-31", "每个街镇社区卫生服务中心(卫生院)"),
+        (25, "%", ">=", "2017-12-31", None), (35, "%", ">=", "2018-12-31", None),
+        (5, "个百分点", ">=", "2018-12-31", None), (60, "%", "=", "2017-12-31", None),
+        (95, "%", "=", "2017-12-31", None)],
+    "nanjing-2023-01": [(v, u, c, "2023-12-31", s) for v, u, c, s in [
+        (60, "%", ">=", None), (55, "%", ">=", None), (40, "%", ">=", "一般人群"), (68, "%", ">=", "重点人群"),
+        (1, "次", "=", None), (670, "元", ">=", None), (380, "元", ">=", None), (98.8, "%", ">=", None),
+        (43, "%", "=", None), (28, "个", "=", None), (2, "次", ">=", None), (100, "元", ">=", None),
+        (30, "%", ">=", None), (3, "家", "=", None), (15, "家", "=", None), (4.5, "个", ">=", None),
+        (1, "家", "=", None), (5, "家", "=", None), (20, "%", ">=", None), (35, "%", ">=", None), (7, "个", "=", None),
+        (1, "个", ">=", None), (700, "名", "=", None), (80, "名", ">=", None), (100, "人", ">=", None),
+        (1000, "人次", "=", None), (20, "名", "=", None)]],
+    "qinghai-2019-01": [(1, "个", "=", "2019-12-31", "各市（州）")] + [
+        (v, "%", ">=", "2020-12-31", s) for v, s in [(65, "西宁市"), (75, "海东市"), (70, "海西州"), (70, "海南州"),
+                                                     (70, "黄南州"), (55, "海北州"), (60, "果洛州"), (47, "玉树州")]] + [
+        (1, "个", "=", None, "每个县（市、区、行委）")],
+    "sanya-2024-01": [(2, "家", "=", None, None)] + [
+        (v, u, c, "2025-12-31", s) for v, u, c, s in [
+            (2, "个", "=", None), (8, "个", "range", None), (50, "%", ">=", None), (5, "%", ">=", "每个专科联盟"),
+            (5, "%", ">=", "每个专科联盟"), (3, "个", ">=", "每个专科联盟"), (5, "个", "=", None),
+            (2000, "次", ">=", "每站"), (9, "个", "=", None)]] + [(40, "%", ">=", None, None)] + [
+        (v, u, "=", "2025-12-31", None) for v, u in [(3, "台"), (3, "台"), (6, "辆"), (12, "台"), (10, "个"), (24, "个"),
+                                                     (36, "个")]] + [
+        (8, "个", "range", "2025-12-31", None), (40, "名", "=", "2025-12-31", None),
+        (180, "名", "=", "2025-12-31", None), (1, "个", "=", "2025-12-31", None), (5, "个", "=", "2025-12-31", None),
+        (23, "名", "=", "2025-12-31", None), (8, "个", "=", "2025-12-31", None), (1, "次", ">=", None, None)] + [
+        (v, u, c, "2025-12-31", None) for v, u, c in [
+            (40, "%", ">="), (10, "%", "<="), (100, "%", ">="), (95, "%", ">="), (50, "%", ">="), (90, "%", ">="),
+            (10.5, "%", "<="), (100, "%", ">="), (100, "%", ">="), (85, "%", ">"), (1.2, None, ">="), (30, "%", ">="),
+            (7.85, "天", "<")]] + [(1, "名", "range", None, None)] + [
+        (v, u, ">=", "2025-12-31", None) for v, u in [(100, "名"), (30, "名"), (5, "级"), (4, "级"), (3, "级")]] + [
+        (v, "亿元", "=", None, None) for v in (13.68, 5, 2.5, 2.5, 3.68)],
+    "guangdong-2017-01": [(1, "个", ">=", "2017-12-31", "每个地级以上市"), (10, "%", ">=", None, None)] + [
+        (v, "%", c, "2017-12-31", s) for v, c, s in [(65, ">=", None), (70, ">=", None), (90, "=", None),
+                                                     (30, ">=", None), (60, ">=", "重点人群"), (80, ">=", None)]] + [
+        (1, "个", "=", "2017-08-31", city + "市") for city in
+        ("汕头", "韶关", "河源", "梅州", "惠州", "汕尾", "江门", "阳江", "湛江", "茂名", "肇庆", "清远", "潮州", "揭阳", "云浮")],
+}
+
+
+def _package_targets(built: Path) -> dict[str, list[dict]]:
+    with open(built / "data" / "targets.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    out: dict[str, list[dict]] = {}
+    for row in rows:
+        out.setdefault(row["plan_id"], []).append(row)
+    return out
+
+
+def _key(row: dict) -> tuple:
+    return (float(row["value"]), row["unit"] or None, row["comparator"], row["deadline"] or None,
+            row["scope"] or None)
+
+
+@pytest.mark.parametrize("plan_id", sorted(EXPECTED))
+def test_each_plan_has_every_commitment_once_and_nothing_else(built_package, plan_id):
+    found = Counter(_key(r) for r in _package_targets(built_package)[plan_id])
+    wanted = Counter((float(v), u, c, d, s) for v, u, c, d, s in EXPECTED[plan_id])
+    assert found == wanted, {"missing": wanted - found, "extra": found - wanted}
+
+
+def test_every_quote_is_the_text_at_its_offsets(built_package):
+    by_plan = _package_targets(built_package)
+    assert set(by_plan) == set(EXPECTED)
+    for plan_id, rows in by_plan.items():
+        text = (built_package / "texts" / f"{plan_id}.txt").read_text(encoding="utf-8")
+        for i, row in enumerate(sorted(rows, key=lambda r: r["target_id"]), start=1):
+            assert row["target_id"] == f"{plan_id}:t{i:03d}"
+            assert text[int(row["char_start"]):int(row["char_end"])] == row["quote"], row
+            assert row["indicator"] and row["task_id"], row
