@@ -1,7 +1,7 @@
 """Read targets from tables of indicators inside a plan (指标 | 单位 | 2020年 | 2025年 | 属性 …).
 
 Many plans list their main indicators in a table. Scraped pages give such a table either with one row per line
-and cells separated by tabs, | or runs of spaces, or with one cell per line (the header cells first, then each
+and cells separated by tabs, | or spaces (normalisation turns tabs into spaces), or with one cell per line (the header cells first, then each
 row's cells in turn). A table counts as a table of targets when its header names an indicator column (指标,
 指标名称) and a target column (目标, 目标值, or a year such as 2025年 — the latest year when there are several,
 the earlier ones being baselines). Each row gives one target: the indicator cell (its unit in brackets, 人均预期
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from yigai.extract.figures import (Found, aliases, comparator_after, comparator_before, find_deadlines, find_figures,
                                    fold, period_end, units)
 
-DELIMITER = re.compile(r"\t|\||\u3000+| {2,}")
+DELIMITER = re.compile(r"[\t|\u3000 ]+")
 INDICATOR = re.compile(r"^指标(?:名称|内容|项目)?$")
 NUMBER_COLUMN = re.compile(r"^(?:序号|编号)$")
 TARGET = re.compile(r"^(?:(?P<year>(?:19|20)\d{2})年?(?:底|末)?(?:目标值?|目标|预期值?)?|目标值?|预期(?:目标|值)?)$")
