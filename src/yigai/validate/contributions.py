@@ -40,9 +40,12 @@ def _yaml(path: Path) -> tuple[Any, list[Problem]]:
     Returns:
         (data, problems); data is None when the file cannot be read (an error problem says why).
     """
-    problems = [Problem("format", f"{change} would make this file canonical", file=str(path), severity=WARNING,
+    problems = [Problem("format", change[len("not fixed: "):], file=str(path), severity=WARNING,
+                        hint="check these lines by hand")
+                if change.startswith("not fixed") else
+                Problem("format", f"not in canonical form: {change} would fix it", file=str(path), severity=WARNING,
                         hint=f"run `yigai validate --fix {path.parent}`")
-                for change in fix.scan(path) if not change.startswith("not fixed")]
+                for change in fix.scan(path)]
     try:
         return yaml.safe_load(path.read_bytes().decode("utf-8")), problems
     except UnicodeDecodeError as exc:

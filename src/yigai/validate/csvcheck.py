@@ -156,6 +156,7 @@ def _read(layout: Layout, name: str, path: str, lines_are_rows: bool) -> tuple[s
             pass
         row = line - 1 if lines_are_rows else line
         problems.append(Problem("encoding", f"file is {guess}; first bad byte on line {line}", row=row or None,
+                                field=_column_at(data, exc.start) if lines_are_rows else None,
                                 value=data[exc.start:exc.start + 4].hex(" "), expected="UTF-8 text",
                                 hint="re-save the file as UTF-8, e.g. `iconv -f GB18030 -t UTF-8 old.csv > new.csv`",
                                 **where))
@@ -164,6 +165,15 @@ def _read(layout: Layout, name: str, path: str, lines_are_rows: bool) -> tuple[s
         problems.append(Problem("line-endings", "file uses Windows line ends (CRLF); the package uses LF",
                                 hint=FIX_HINT.format(path=layout.root), **where))
     return text, problems
+
+
+def _column_at(data: bytes, offset: int) -> str | None:
+    """The header name of the CSV column that the byte at `offset` falls in (by counting cells on its line)."""
+    header = next(csv.reader([data[:data.find(b"\n")].decode("utf-8", "replace")]), [])
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    cells = next(csv.reader([data[line_start:offset].decode("utf-8", "replace")]), [])
+    index = max(len(cells) - 1, 0)
+    return header[index] if index < len(header) else None
 
 
 def _check_text(layout: Layout, name: str, path: str) -> list[Problem]:

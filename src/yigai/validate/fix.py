@@ -6,7 +6,9 @@ Only changes that cannot alter what a file means are made, and every change is l
 - Windows line ends (CRLF) become LF;
 - spaces and tabs at the end of a YAML line are removed;
 - full-width digits (０-９, with full-width － ． ： ／ between them) become ASCII in a YAML value or CSV cell
-  that holds nothing but digits and such punctuation (a date, a code, a count), never inside other text.
+  that holds nothing but digits and such punctuation (a date, a code, a count) and is not document text (a
+  correction's `expect`/`value`, a title, a name; in a CSV, only number, date and code columns), never inside
+  other text.
 
 A YAML file is rewritten only when it still parses to the same data after the fix (up to the digits converted), so
 a block scalar whose trailing spaces are content is left alone and reported. Raw documents (raw.txt) are never
@@ -24,13 +26,16 @@ from typing import Any
 
 import yaml
 
+from yigai import metadata
 from yigai.sources import CORRECTIONS_FILE, REGISTRY_FILE, SOURCE_FILE
 
 BOM = "\ufeff"
 _WIDE = str.maketrans("０１２３４５６７８９－．：／", "0123456789-.:/")
 _NUMERIC = re.compile(r"[0-9０-９\-－.．:：/／ ]*[０-９][0-9０-９\-－.．:：/／ ]*")
-_YAML_VALUE = re.compile(r"^(?P<head>\s*(?:-\s+)?(?:[^\s#'\"][^:#]*:\s+)?)(?P<q>[\"']?)(?P<value>"
+_YAML_VALUE = re.compile(r"^(?P<head>\s*(?:-\s+)?(?:(?P<key>[^\s#'\"][^:#]*):\s+)?)(?P<q>[\"']?)(?P<value>"
                          + _NUMERIC.pattern + r")(?P=q)(?P<tail>\s*(?:#.*)?)$")
+# Keys whose value is text to find or put in a document: its digits are the document's, whatever their width.
+_TEXT_KEYS = {"expect", "value", "original", "replacement", "title", "notice_title", "name", "aliases"}
 
 
 def narrow_digits(value: str) -> str:
@@ -50,25 +55,13 @@ def _common(text: str) -> tuple[str, list[str]]:
     return text, changes
 
 
-def fix_yaml_text(text: str) -> tuple[str, list[str]]:
-    """Return the fixed YAML text and what was changed (no safety check; see fix_yaml)."""
-    text, changes = _common(text)
-    lines = text.split("\n")
-    trailing = digits = 0
-    for i, line in enumerate(lines):
-        stripped = line.rstrip(" \t")
-        if stripped != line:
-            trailing += 1
-            line = stripped
-        match = _YAML_VALUE.match(line)
-        if match and any("０" <= c <= "９" for c in match["value"]):
-            line = f"{match['head']}{match['q']}{narrow_digits(match['value'])}{match['q']}{match['tail']}"
-            changes.append(f"line {i + 1}: full-width digits '{match['value']}' → '{narrow_digits(match['value'])}'")
-            digits += 1
-        lines[i] = line
-    if trailing:
-        changes.append(f"removed trailing spaces on {trailing} line(s)")
-    return "\n".join(lines), changes
+def _narrow_line(line: str) -> str:
+    """A YAML line without trailing spaces and with full-width digits narrowed in a numeric value."""
+    line = line.rstrip(" \t")
+    match = _YAML_VALUE.match(line)
+    if match and (match["key"] or "").strip() not in _TEXT_KEYS and any("０" <= c <= "９" for c in match["value"]):
+        line = f"{match['head']}{match['q']}{narrow_digits(match['value'])}{match['q']}{match['tail']}"
+    return line
 
 
 def _plain(data: Any) -> Any:
@@ -80,29 +73,70 @@ def _plain(data: Any) -> Any:
     return None if data is None else narrow_digits(str(data))
 
 
-def fix_yaml(text: str) -> tuple[str | None, list[str]]:
-    """Fix a YAML file's text; (None, reason) when the fix would change its data or the file does not parse."""
-    fixed, changes = fix_yaml_text(text)
-    if not changes:
-        return text, []
+def fix_yaml(text: str) -> tuple[str, list[str]]:
+    """Fix a YAML file's text and say what changed (lines starting "not fixed" say what was left alone).
+
+    BOM and CRLF are always safe (YAML ignores the one and normalises the other). A line's trailing spaces and
+    full-width digits are fixed only when the file still parses to the same data: inside a block of text they are
+    content, and are left for a person to judge.
+    """
+    text, changes = _common(text)
     try:
-        same = _plain(yaml.safe_load(text.lstrip(BOM))) == _plain(yaml.safe_load(fixed))
+        base = _plain(yaml.safe_load(text))
     except yaml.YAMLError:
-        return None, ["not fixed: the file is not valid YAML (fix that first)"]
-    if not same:
-        return None, ["not fixed: the mechanical fixes would change the data (check the file by hand)"]
-    return fixed, changes
+        stripped = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
+        try:  # a trailing tab is a YAML syntax error: removing trailing spaces may be all the file needs
+            base = _plain(yaml.safe_load(stripped))
+        except yaml.YAMLError:
+            return text, changes + ["not fixed: the file is not valid YAML, so only BOM and line ends were fixed"]
+        count = sum(a != b for a, b in zip(text.split("\n"), stripped.split("\n")))
+        text, changes = stripped, changes + [f"removed trailing spaces on {count} line(s), which made the file "
+                                             "unreadable YAML"]
+    lines = text.split("\n")
+    trailing, unsafe = 0, []
+    for i, line in enumerate(lines):
+        candidate = _narrow_line(line)
+        if candidate == line:
+            continue
+        trial = lines[:i] + [candidate] + lines[i + 1:]
+        try:
+            same = _plain(yaml.safe_load("\n".join(trial))) == base
+        except yaml.YAMLError:
+            same = False
+        if not same:
+            unsafe.append(i + 1)
+            continue
+        if candidate != line.rstrip(" \t"):
+            changes.append(f"line {i + 1}: full-width digits → ASCII ({line.strip()} → {candidate.strip()})")
+        if line.rstrip(" \t") != line:
+            trailing += 1
+        lines = trial
+    if trailing:
+        changes.append(f"removed trailing spaces on {trailing} line(s)")
+    if unsafe:
+        changes.append(f"not fixed: line(s) {', '.join(map(str, unsafe))}: the trailing spaces or digits there are "
+                       "part of a value's text; edit them by hand if they are not intended")
+    return "\n".join(lines), changes
+
+
+def _coded_fields() -> set[str]:
+    """Fields whose values are numbers, dates or codes (never document text): where digits may be narrowed."""
+    return {name for name, spec in metadata.fields().items()
+            if spec["type"] in ("integer", "number", "date") or (spec.get("constraints") or {}).get("pattern")}
 
 
 def fix_csv(text: str) -> tuple[str, list[str]]:
-    """Fix a CSV file's text (BOM, CRLF, full-width digits in numeric cells)."""
+    """Fix a CSV file's text (BOM, CRLF, full-width digits in cells of number, date and code columns)."""
     text, changes = _common(text)
     if not any("０" <= c <= "９" for c in text):
         return text, changes
     rows = list(csv.reader(io.StringIO(text, newline="")))
+    coded = {j for j, name in enumerate(rows[0]) if name in _coded_fields()} if rows else set()
     count = 0
-    for row in rows:
+    for row in rows[1:]:
         for j, cell in enumerate(row):
+            if j not in coded:
+                continue
             narrowed = narrow_digits(cell)
             if narrowed != cell:
                 row[j] = narrowed
