@@ -102,10 +102,10 @@ def _context(text: str, facts: extract_plans.PlanFacts) -> Context:
 def _split(folded: str, start: int, end: int, breaks: str) -> list[tuple[int, int]]:
     """Split folded[start:end] at break characters outside parentheses; returns stripped (start, end) pairs."""
     pieces, depth, begin = [], 0, start
-    closing = {i for i in range(start, end) if folded[i] == ")"}
+    last_close = folded.rfind(")", start, end)
     for i in range(start, end):
         char = folded[i]
-        if char == "(" and any(c > i for c in closing):
+        if char == "(" and i < last_close:
             depth += 1
         elif char == ")" and depth:
             depth -= 1
@@ -276,6 +276,7 @@ class _Verdict:
     verb: re.Match | None = None
     noun_verb: re.Match | None = None
     gap: str | None = None
+    continued: bool = False
 
 
 def _judge(ctx: Context, sentence: _Sentence, segment: int, end: int, figure: Figure, tail: Tail,
@@ -303,6 +304,8 @@ def _judge(ctx: Context, sentence: _Sentence, segment: int, end: int, figure: Fi
         return _Verdict(before, verb, None, gap if gap and not re.search(r"[每\d]", gap) else None)
     if verb:
         return _Verdict(None, verb)
+    if figure.kind == "count" and sentence.scope and folded[figure.start - 1:figure.start] == "有":
+        return _Verdict()  # 每个村卫生室有1名乡村医生
     if figure.kind in ("count", "money"):
         noun_verb = _build_noun_verb(ctx, segment, figure, tail.end, end)
         if noun_verb:
@@ -313,9 +316,11 @@ def _judge(ctx: Context, sentence: _Sentence, segment: int, end: int, figure: Fi
     if figure.kind == "percent" and (following == "的" and not later or RATE_END.search(head) or
                                      CHANGE_END.search(head)):
         return _Verdict()
-    continues = segment > 0 and folded[segment - 1] in "、," and sentence.last_kind == figure.kind == "count"
-    if continues and not BUILD.search(folded, segment, figure.start):
-        return _Verdict()
+    # A list item continuing a count: "…3台、高端保健救护车辆3台" or "…培养40名骨干,180名党务工作者".
+    item = folded[segment - 1:segment] == "、" and (tail.end >= end or folded[tail.end] in "、,;。")
+    if sentence.last_kind == figure.kind == "count" and (item or (segment == figure.start and segment > 0)) and \
+            not BUILD.search(folded, segment, figure.start):
+        return _Verdict(continued=True)
     return None
 
 
@@ -356,8 +361,9 @@ def _rows(ctx: Context, para: _Paragraph, sentence: _Sentence, seed: Deadline | 
             indicator = (subject if len(subject) <= 4 else "") + verb_text + obj_text
         else:
             indicator = subject + (verdict.gap or verb_text) + obj_text
-            if sentence.verb and not verdict.verb and not verdict.noun_verb and not BUILD.search(subject):
-                indicator = sentence.verb + indicator if indicator else ""
+            bare = not LEAD_FILLERS.sub("", text[segment:head.start]).strip()
+            if sentence.verb and indicator and (verdict.continued or (bare and not verdict.verb)):
+                indicator = sentence.verb + indicator
     else:
         indicator = subject + obj_text
     indicator = LEAD_FILLERS.sub("", indicator)
