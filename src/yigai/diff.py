@@ -6,7 +6,8 @@ change requires:
 - **major**: a table or column was removed or renamed, a column changed type, a primary key changed, or a plan
   was withdrawn (its identifiers disappear);
 - **minor**: a table, column or plan was added, or rows were added;
-- **patch**: values changed, rows were removed by a correction, texts or documentation changed.
+- **patch**: values changed, rows were removed by a correction, entries were added to the corrections report,
+  texts or documentation changed.
 
 Values are compared as published (the CSV text), so a diff never depends on parsing.
 """
@@ -23,6 +24,7 @@ from typing import Any
 from yigai.load import open_package, read_descriptor
 
 LEVELS = ("none", "patch", "minor", "major")
+REPORT_TABLES = ("corrections",)  # a log of the processing: new entries come with corrections, not new data
 RENAME_SIMILARITY = 0.9
 MARKDOWN_ROW_LIMIT = 50
 VALUE_WIDTH = 80
@@ -159,7 +161,9 @@ class PackageDiff:
             elif t.removed:
                 reasons["patch"].append(f"{len(t.removed)} row(s) removed from {t.name}")
             reasons["minor"] += [f"column {t.name}.{c} added" for c in t.columns_added]
-            if t.added:
+            if t.added and t.name in REPORT_TABLES:
+                reasons["patch"].append(f"{len(t.added)} entry(ies) added to the {t.name} report")
+            elif t.added:
                 reasons["minor"].append(f"{len(t.added)} row(s) added to {t.name}")
             if t.changed:
                 reasons["patch"].append(f"{len(t.changed)} row(s) corrected in {t.name}")

@@ -242,7 +242,7 @@ def validated_report(package_dir: Path, label: str) -> str:
 
     report = validate.run(package_dir)
     if not report.valid:
-        first = "; ".join(f"[{getattr(p, 'check', '?')}] {getattr(p, 'file', None) or ''}: {getattr(p, 'message', p)}"
+        first = "; ".join(f"{getattr(p, 'file', None) or 'package'}: {getattr(p, 'message', p)}"
                           for p in report.problems[:3])
         raise YigaiError(f"the package is invalid ({len(report.problems)} problem(s): {first}); refusing to release",
                          file=str(package_dir), hint="run `yigai validate` and fix every problem first")

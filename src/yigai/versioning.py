@@ -106,7 +106,7 @@ def _git_baseline(project: Project, target: Path) -> str | None:
         tar.extractall(target, filter="data")
     if not (target / "datapackage" / "datapackage.json").is_file():
         return None
-    return f"datapackage/ at commit {commit[:12]} (the last release commit)"
+    return f"datapackage/ at the last release commit, {commit[:12]}"
 
 
 @contextlib.contextmanager
@@ -142,10 +142,11 @@ def set_version(text: str, version: str, date: dt.date) -> str:
     return text
 
 
-def changelog_entry(version: str, date: dt.date, changes: diff.PackageDiff | None, source: str) -> str:
-    """The CHANGELOG.md body (without heading) for a new version, generated from the diff."""
+def changelog_entry(changes: diff.PackageDiff | None, source: str, new: diff.Snapshot) -> str:
+    """The CHANGELOG.md body (without heading) for a new version, generated from the diff with the baseline."""
     if changes is None:
-        return f"First release (no earlier release to compare with: {source}).\n"
+        counts = ", ".join(f"`{name}` {len(table.rows)}" for name, table in new.tables.items())
+        return f"First release. Rows per table: {counts}.\n"
     body = changes.to_markdown(level=3, title=False, limit=CHANGELOG_ROW_LIMIT)
     return f"Compared with {changes.old_version} ({source}).\n\n{body.strip()}\n"
 
@@ -201,8 +202,9 @@ def bump(project: Project, sources_dir: Path, package_dir: Path, out_dir: Path, 
         raise YigaiError(f"unknown bump {level!r}", field="bump", hint="use patch, minor or major")
     package.run(sources_dir, package_dir)
     release.validated_report(package_dir, "candidate")
+    candidate = diff.snapshot(package_dir)
     with baseline(project, out_dir, since) as (old, source):
-        changes = diff.compare(old, diff.snapshot(package_dir)) if old else None
+        changes = diff.compare(old, candidate) if old else None
     check_bump(level, changes)
     old_version = str(metadata.package()["version"])
     new_version = bump_version(old_version, level)
@@ -215,7 +217,7 @@ def bump(project: Project, sources_dir: Path, package_dir: Path, out_dir: Path, 
         meta = yaml.safe_load(yml)
         project.citation.write_text(cite.cff_text(meta), encoding="utf-8")
         project.zenodo.write_text(cite.zenodo_text(meta), encoding="utf-8")
-        entry = changelog_entry(new_version, date, changes, source)
+        entry = changelog_entry(changes, source, candidate)
         project.changelog.write_text(add_changelog_entry(project.changelog.read_text(encoding="utf-8"),
                                                          new_version, date, entry), encoding="utf-8")
         _reload_metadata()

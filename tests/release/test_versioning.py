@@ -117,3 +117,34 @@ def test_citation_files_are_generated_from_package_yml():
     assert (REPO / "CITATION.cff").read_text(encoding="utf-8") == cite.cff_text(meta), \
         "CITATION.cff differs from package.yml: regenerate it (yigai release --bump does)"
     assert (REPO / ".zenodo.json").read_text(encoding="utf-8") == cite.zenodo_text(meta)
+
+
+def git(root, *args):
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                   check=True, capture_output=True)
+
+
+def test_the_baseline_is_the_committed_package_at_the_last_version_change(project_copy, package_copy, tmp_path):
+    project = project_copy
+    root = project.root
+    shutil.copytree(package_copy("released"), root / "datapackage")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "release")
+    (root / "datapackage" / "README.md").write_text("changed after the release\n", encoding="utf-8")
+    git(root, "commit", "-q", "-am", "later work")
+    with versioning.baseline(project, tmp_path / "out") as (snapshot, label):
+        assert snapshot is not None and "last release commit" in label
+        assert snapshot.version == metadata.package()["version"]
+    no_git = Project(tmp_path / "plain")
+    with versioning.baseline(no_git, tmp_path / "out") as (snapshot, label):
+        assert snapshot is None and "first release" in label
+
+
+def test_new_entries_in_the_corrections_report_alone_are_a_patch(built_package, package_copy):
+    fewer = package_copy()
+    path = fewer / "data" / "corrections.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")
+    rehash(fewer)
+    assert diff.run(fewer, built_package).required_bump()[0] == "patch"
