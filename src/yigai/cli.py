@@ -258,6 +258,8 @@ def docs_command(out_dir: Path, package_dir: Path, sources_dir: Path, check: boo
     from yigai import docs
 
     root = Path.cwd()
+    if not (root / "mkdocs.yml").is_file():
+        raise YigaiError("no mkdocs.yml here", file=str(root), hint="run `yigai docs` from the repository root")
     if check:
         stale = docs.stale_pages(root / "docs")
         if stale:
