@@ -186,11 +186,18 @@ def _check_format(fmt: str) -> None:
 
 
 def package_meta(folder: Path) -> dict[str, Any]:
-    """Dataset metadata of a package folder: its datapackage.json, and the release date from its CITATION.cff."""
+    """Dataset metadata of a package folder: its datapackage.json, and the release date from its CITATION.cff.
+
+    A folder without CITATION.cff (a build, not a release) takes the release date of package.yml when it is of the
+    same version.
+    """
+    from yigai import metadata
     from yigai.load import read_descriptor
 
     meta = dict(read_descriptor(folder))
     cff = folder / "CITATION.cff"
+    if not cff.is_file() and str(meta.get("version")) == str(metadata.package()["version"]):
+        meta["date_released"] = metadata.package().get("date_released")
     if cff.is_file():
         data = yaml.safe_load(cff.read_text(encoding="utf-8")) or {}
         released = data.get("date-released")
