@@ -38,8 +38,8 @@ def cli_reference() -> str:
     from yigai.cli import main
 
     def help_text(command: click.Command, name: str, parent: click.Context | None) -> tuple[str, click.Context]:
-        ctx = click.Context(command, info_name=name, parent=parent, terminal_width=HELP_WIDTH,
-                            max_content_width=HELP_WIDTH)
+        settings = dict(command.context_settings, terminal_width=HELP_WIDTH, max_content_width=HELP_WIDTH)
+        ctx = click.Context(command, info_name=name, parent=parent, **settings)
         return command.get_help(ctx), ctx
 
     lines = ["# Command line reference", "", GENERATED_NOTE.format(source="the commands' own `--help`") + "", ""]
