@@ -162,6 +162,8 @@ def test_usage_errors(tmp_path):
     assert run(tmp_path, COUNTY, "--table", "nonsense").exit_code == 2
     bad = run(tmp_path, COUNTY, "--plan-id", "Not An Id")
     assert bad.exit_code == 1 and "plan_id" in bad.output and "Traceback" not in bad.output
+    code = run(tmp_path, COUNTY, "--admin-code", "999999")
+    assert code.exit_code == 1 and "--admin-code" in code.output
     missing = CliRunner().invoke(main, ["extract", str(tmp_path / "missing.txt")])
     assert missing.exit_code == 1 and "cannot read" in missing.output
 

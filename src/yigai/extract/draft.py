@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from yigai import metadata, pipeline, sources, tables
+from yigai import divisions, metadata, pipeline, sources, tables
 from yigai.errors import YigaiError
 from yigai.registry import Registry
 
@@ -99,6 +99,11 @@ def run(raw: bytes, plan_id: str = DEFAULT_PLAN_ID, registry: Registry | None = 
     if not sources.PLAN_ID_PATTERN.fullmatch(plan_id):
         raise YigaiError(f"{plan_id!r} is not a valid plan_id (lowercase pinyin words, year, two-digit serial, "
                          "e.g. wenzhou-lucheng-2017-01)", field="--plan-id")
+    if admin_code:
+        try:
+            divisions.get(str(admin_code))
+        except KeyError:
+            raise YigaiError(f"{admin_code!r} is not a GB/T 2260 division code", field="--admin-code") from None
     registry = registry or Registry()
     text, encoding = decode(raw)
     plan = _plan(raw, text, plan_id, name, admin_code)
@@ -106,8 +111,6 @@ def run(raw: bytes, plan_id: str = DEFAULT_PLAN_ID, registry: Registry | None = 
     try:
         result = pipeline.run(plan, registry, draft=True)
     except YigaiError as exc:
-        if admin_code and "admin_code" in str(exc.field or ""):
-            raise
         notes.append(f"the pipeline stopped: {exc}")
         result = _fallback(plan, text, notes)
     except Exception as exc:  # noqa: BLE001 - a draft must never crash; the note says what failed

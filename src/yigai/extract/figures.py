@@ -28,7 +28,7 @@ NUMBER = rf"\d+(?:\.\d+)?|[{CN_DIGITS}]+"
 _CN_WORD_BEFORE = set("统唯第之进逐单同专初某万合归划如")
 # A unit character followed by one of these is a word, not a unit (支持, 处理, 人员, 家庭, 项目, 年度 …).
 _NOT_A_UNIT = {"支": "持撑付出援部", "处": "理置方罚于室长", "人": "员群口才民均事", "家": "庭属长",
-               "名": "称单义", "次": "均性", "项": "目", "年": "度龄底末内", "个": "人体性案",
+               "名": "称单义", "次": "均性", "项": "目", "年": "度龄底末内", "个": "体性案",
                "台": "账", "张": "贴", "套": "餐", "周": "期边岁", "级": "别", "例": "如", "所": "有属在以",
                "元": "素", "天": "然", "日": "间常"}
 
@@ -105,7 +105,7 @@ class Figure:
 def parse_number(text: str) -> float | None:
     """Read an Arabic or Chinese numeral (十五 → 15, 两 → 2); None when it is not a number."""
     try:
-        return float(text) if text[0].isdigit() else float(cn2an.cn2an(text.replace("点", "点"), "smart"))
+        return float(text) if text[0].isdigit() else float(cn2an.cn2an(text, "smart"))
     except (ValueError, KeyError, IndexError, TypeError):
         return None
 
