@@ -314,3 +314,11 @@ def test_every_quote_is_the_text_at_its_offsets(built_package):
             assert row["target_id"] == f"{plan_id}:t{i:03d}"
             assert text[int(row["char_start"]):int(row["char_end"])] == row["quote"], row
             assert row["indicator"] and row["task_id"], row
+
+
+def test_per_capita_staffing_and_month_deadlines_in_an_annual_plan():
+    head = ANNUAL.replace("2023年下半年", "2019年")
+    rows = extract("城乡每万名居民拥有2—3名合格的全科医生。\n\n6月底前,新增3家护理院。\n", head=head)
+    assert [(r["comparator"], r["value"], r["value_max"], r["deadline"], r["deadline_text"]) for r in rows] == [
+        ("range", 2, 3, "2019-12-31", "2019年"), ("=", 3, None, "2019-06-30", "6月底前")]
+    assert only("公立医院药占比(不含中药饮片)总体降到30%左右。")["indicator"] == "公立医院药占比(不含中药饮片)"

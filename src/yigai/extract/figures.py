@@ -273,6 +273,7 @@ DEADLINE = re.compile(
     r"(?!度|起|以来|开始|来|的)(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?)?"
     r"(?P<part>上半年|下半年|第?[一二三四1-4]季度|年底|年末|底|末)?(?P<tail>前|以前|之前|内|期间)?")
 PLAN_YEAR = re.compile(r"(?<![\d年一二三四五六七八九十两])(?:年内|年底前|今年底?|本年度?内?|年度内)")
+MONTH = re.compile(r"(?<![\d年.])(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>[1-3]?\d)日)?(?:底|末)?(?:前|以前|之前)")
 FIVE_YEAR = re.compile(r"[“\"]?十(?P<n>[一二三四五六七])五[”\"]?(?:规划)?(?:期间|时期|期末|末)")
 _QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 
@@ -314,7 +315,8 @@ def find_deadlines(text: str, folded: str, start: int, end: int, plan_year: int 
 
     A year is a deadline when it is introduced (到/至/截至/于/在), closes a period (底/末/前/内), or opens a
     clause (2020年,… ; 2019年全面推开…); a year inside a name (推进2023年中央财政支持…项目) is not.
-    年内/今年 give the plan's year; “十四五”期间/末 give the last year of that five-year plan.
+    年内/今年 and a month without a year (6月底前) are in the plan's year; “十四五”期间/末 give the last year of
+    that five-year plan.
     """
     found: list[Deadline] = []
     for match in DEADLINE.finditer(folded, start, end):
@@ -336,6 +338,12 @@ def find_deadlines(text: str, folded: str, start: int, end: int, plan_year: int 
         texts = [f"{year}年" for year in years[:-1]] + [last] if len(years) > 1 else [written]
         found.append(Deadline(match.start(), match.end(), written, dates, texts))
     if plan_year:
+        for match in MONTH.finditer(folded, start, end):
+            day = int(match.group("day")) if match.group("day") else None
+            date = period_end(plan_year, int(match.group("month")), day)
+            if date:
+                written = text[match.start():match.end()]
+                found.append(Deadline(match.start(), match.end(), written, [date], [written]))
         for match in PLAN_YEAR.finditer(folded, start, end):
             date = period_end(plan_year)
             found.append(Deadline(match.start(), match.end(), text[match.start():match.end()], [date],

@@ -41,7 +41,7 @@ LEAD_FILLERS = re.compile(
     r"力争|争取|确保|努力|积极|着力|全面|进一步|逐步|持续|不断|同步|继续|同时|其中|并且|并|且|以及|和|及|要|使|让|"
     r"推动|落实|实现|原则上|分别|累计|总计|合计|共|约|有|全市|全省|全区|全县|全州|全镇|本市|本省|本区|本县|我市|我省|我区|"
     r"我县|在|将|的|[\s,、])+")
-TAIL_FILLERS = re.compile(r"(?:均|都|要|应|能|需|须|进一步|逐步|稳步|明显|有所|持续|分别|力争|争取|确保|[\s,、])+$")
+TAIL_FILLERS = re.compile(r"(?:均|都|要|应|能|需|须|总体|整体|进一步|逐步|稳步|明显|有所|持续|分别|力争|争取|确保|[\s,、])+$")
 LEAD_CHANGE = re.compile(r"(?:进一步|持续|不断|明显|逐步|稳步|有所)?(?:提升|提高|上升|增长|增加|下降|降低|减少|改善)$")
 LEAD_VERB = re.compile(r"^(?:提高|提升|增加|降低|减少|扩大|缩小|调整)")
 MASKS = (re.compile(r"“[^“”\n]{1,60}”"), re.compile(r"\"[^\"\n]{1,60}\""), re.compile(r"《[^《》\n]{1,120}》"),
@@ -304,8 +304,9 @@ def _judge(ctx: Context, sentence: _Sentence, segment: int, end: int, figure: Fi
         return _Verdict(before, verb, None, gap if gap and not re.search(r"[每\d]", gap) else None)
     if verb:
         return _Verdict(None, verb)
-    if figure.kind == "count" and sentence.scope and folded[figure.start - 1:figure.start] == "有":
-        return _Verdict()  # 每个村卫生室有1名乡村医生
+    if figure.kind == "count" and re.search(r"有$", folded[segment:figure.start]) and \
+            (sentence.scope or "每" in folded[segment:figure.start]):
+        return _Verdict()  # 每个村卫生室有1名乡村医生; 每万名居民拥有2-3名全科医生
     if figure.kind in ("count", "money"):
         noun_verb = _build_noun_verb(ctx, segment, figure, tail.end, end)
         if noun_verb:
