@@ -13,8 +13,8 @@ __all__ = ["__version__", "load"]
 def load(path_or_url):
     """Return the tables of a Yigai package (folder, release archive, URL or version) as typed pandas DataFrames.
 
-    Archives and downloads are verified (SHA256SUMS and resource hashes) before anything is read; see yigai.load.
+    Archives and downloads are verified (SHA256SUMS and resource hashes) before anything is read; see yigai.loading.
     """
-    from yigai.load import load as _load
+    from yigai.loading import load as _load
 
     return _load(path_or_url)

@@ -192,7 +192,7 @@ def package_meta(folder: Path) -> dict[str, Any]:
     same version.
     """
     from yigai import metadata
-    from yigai.load import read_descriptor
+    from yigai.loading import read_descriptor
 
     meta = dict(read_descriptor(folder))
     cff = folder / "CITATION.cff"

@@ -203,7 +203,7 @@ def cite_command(output_format: str, package_path: str | None, plan_id: str | No
       yigai cite --plan nanjing-2023-01 --package datapackage
     """
     from yigai import cite, metadata
-    from yigai.load import open_package
+    from yigai.loading import open_package
 
     if plan_id is None and package_path is None:
         click.echo(cite.dataset_citation(dict(metadata.package()), output_format), nl=False)
@@ -233,9 +233,9 @@ def download_command(release_ref: str, dest: Path, base_url: str | None) -> None
       yigai download 0.2.0 --dest yigai-0.2.0
       yigai download https://example.org/yigai-0.2.0.zip --dest yigai-0.2.0
     """
-    from yigai import load
+    from yigai import loading
 
-    folder = load.download(release_ref, dest, base_url)
+    folder = loading.download(release_ref, dest, base_url)
     click.echo(str(folder))
 
 

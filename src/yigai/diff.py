@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from yigai.load import open_package, read_descriptor
+from yigai.loading import open_package, read_descriptor
 
 LEVELS = ("none", "patch", "minor", "major")
 REPORT_TABLES = ("corrections",)  # a log of the processing: new entries come with corrections, not new data

@@ -26,7 +26,7 @@ from typing import Any
 
 from yigai import metadata
 from yigai.errors import YigaiError
-from yigai.load import SUMS_FILE, read_descriptor
+from yigai.loading import SUMS_FILE, read_descriptor
 
 EPOCH = dt.date(1980, 1, 1)
 SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}

@@ -51,9 +51,9 @@ def release_archive(built_package, project, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def released_folder(release_archive, tmp_path_factory) -> Path:
     """The session's release archive, unpacked and verified."""
-    from yigai import load
+    from yigai import loading
 
-    return load.extract(release_archive, tmp_path_factory.mktemp("unpacked") / "yigai")
+    return loading.extract(release_archive, tmp_path_factory.mktemp("unpacked") / "yigai")
 
 
 def rehash(folder: Path) -> None:

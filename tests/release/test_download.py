@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import yigai
-from yigai import load, metadata
+from yigai import loading, metadata
 from yigai.cli import main
 from yigai.errors import YigaiError
 
@@ -79,24 +79,24 @@ def served(server, release_archive):
 def test_download_by_url_verifies_and_unpacks(served, released_folder, tmp_path):
     base, _, name = served
     dest = tmp_path / "got"
-    assert load.download(f"{base}/{name}", dest) == dest.absolute()
+    assert loading.download(f"{base}/{name}", dest) == dest.absolute()
     assert tree(dest) == tree(released_folder)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["got"]
 
 
 def test_download_by_version_uses_the_configured_base_url(served, tmp_path, monkeypatch):
     base, _, _ = served
-    monkeypatch.setenv(load.RELEASE_URL_ENV, base + "/")
+    monkeypatch.setenv(loading.RELEASE_URL_ENV, base + "/")
     result = CliRunner().invoke(main, ["download", str(metadata.package()["version"]), "--dest", str(tmp_path / "v")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "v" / "datapackage.json").is_file()
 
 
 def test_a_version_without_a_base_url_is_a_clear_error(tmp_path, monkeypatch):
-    monkeypatch.delenv(load.RELEASE_URL_ENV, raising=False)
+    monkeypatch.delenv(loading.RELEASE_URL_ENV, raising=False)
     result = CliRunner().invoke(main, ["download", "1.2.3", "--dest", str(tmp_path / "v")])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert load.RELEASE_URL_ENV in result.output
+    assert loading.RELEASE_URL_ENV in result.output
     assert not any(tmp_path.iterdir())
 
 
@@ -128,7 +128,7 @@ def test_tampering_that_also_rewrites_sha256sums_is_caught_by_the_package_hashes
                      change={"data/plans.csv": files["data/plans.csv"], "SHA256SUMS": sums.encode()})
     dest = tmp_path / "dest"
     with pytest.raises(YigaiError, match="datapackage.json says"):
-        load.download(str(forged), dest)
+        loading.download(str(forged), dest)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["forged.zip"]
 
 
@@ -136,7 +136,7 @@ def test_an_unlisted_file_is_refused(release_archive, tmp_path):
     prefix = release_archive.stem
     extra = rewrite(release_archive, tmp_path / "extra.zip", extra=[(f"{prefix}/data/extra.csv", b"a\n1\n")])
     with pytest.raises(YigaiError, match="not listed in SHA256SUMS"):
-        load.download(str(extra), tmp_path / "dest")
+        loading.download(str(extra), tmp_path / "dest")
     assert not (tmp_path / "dest").exists()
 
 
@@ -153,7 +153,7 @@ def test_zip_slip_is_refused_before_anything_is_written(release_archive, tmp_pat
     evil = rewrite(release_archive, tmp_path / "evil.zip", extra=[(name, b"/etc/passwd", *mode)])
     dest = tmp_path / "deep" / "dest"
     with pytest.raises(YigaiError, match=why):
-        load.download(str(evil), dest)
+        loading.download(str(evil), dest)
     assert not dest.exists() and list((tmp_path / "deep").iterdir()) == []
     assert not (tmp_path / "evil.txt").exists() and not Path("/tmp/evil.txt").exists()
 
@@ -161,7 +161,7 @@ def test_zip_slip_is_refused_before_anything_is_written(release_archive, tmp_pat
 def test_a_missing_release_is_a_clear_error(served, tmp_path):
     base, _, _ = served
     with pytest.raises(YigaiError, match="HTTP 404"):
-        load.download(f"{base}/yigai-0.0.0.zip", tmp_path / "dest")
+        loading.download(f"{base}/yigai-0.0.0.zip", tmp_path / "dest")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -170,7 +170,7 @@ def test_a_non_empty_destination_is_left_alone(release_archive, tmp_path):
     dest.mkdir()
     (dest / "mine.txt").write_text("keep", encoding="utf-8")
     with pytest.raises(YigaiError, match="not empty"):
-        load.download(str(release_archive), dest)
+        loading.download(str(release_archive), dest)
     assert tree(dest) == {"mine.txt": b"keep"}
 
 

@@ -18,9 +18,7 @@ import os
 import re
 import shutil
 import stat
-import sys
 import tempfile
-import types
 import urllib.error
 import urllib.request
 import zipfile
@@ -373,13 +371,3 @@ def load(path_or_url: str | Path) -> dict:
     """
     with open_package(path_or_url) as folder:
         return read_tables(folder)
-
-
-class _CallableModule(types.ModuleType):
-    """Importing this module rebinds the attribute `yigai.load` from the function to the module; keep it callable."""
-
-    def __call__(self, path_or_url: str | Path) -> dict:
-        return load(path_or_url)
-
-
-sys.modules[__name__].__class__ = _CallableModule
