@@ -127,37 +127,6 @@ def test_table_with_extra_columns():
     assert (row["text"], row["deadline"]) == ("改革支付方式", "2019-12-31")
 
 
-@pytest.mark.parametrize(("words", "date"), [
-    ("到2017年底,完成。", "2017-12-31"),
-    ("2018年底前完成。", "2018-12-31"),
-    ("2017年6月完成。", "2017-06-30"),
-    ("2024年2月底前完成。", "2024-02-29"),
-    ("2018年6月15日前完成。", "2018-06-15"),
-    ("到2020年,全面建立。", "2020-12-31"),
-    ("年内完成。", "2020-12-31"),
-    ("2019年上半年完成。", "2019-06-30"),
-    ("第三季度", None),
-    ("2019年第三季度完成。", "2019-09-30"),
-    ("项目实施阶段(2023年11月-2025年10月)", "2025-10-31"),
-    ("总结评估阶段(2025年11月-12月)", "2025-12-31"),
-    ("争取2018年前试行。", "2017-12-31"),
-    ("2017年起在全区启动。", None),
-    ("落实《2023年度考核办法》。", None),
-    ("2023年度考核。", None),
-])
-def test_deadline_phrases(words, date):
-    found = tasks.deadlines(words, plan_year=2020)
-    assert (found[-1].date if found else None) == date
-
-
-def test_governing_deadline_heading_first_else_latest():
-    text = "2017年,启动试点。到2018年底,全面推开。2016年已启动。"
-    assert tasks.governing_deadline(text, None, 2017).date == "2018-12-31"
-    assert tasks.governing_deadline(text, None, 2017).text == "到2018年底"
-    assert tasks.governing_deadline(text, "启动阶段(2017年6月底前)", 2017).date == "2017-06-30"
-    assert tasks.governing_deadline("加强管理。", None, 2017) is None
-
-
 def test_deadline_inside_responsibility_clause_is_ignored():
     text = "某方案\n\n一、目标\n\n(一)甲事。内容。(牵头单位:2030年工作专班)\n"
     assert tasks.run(PLAN, text, 0)[-1]["deadline"] is None

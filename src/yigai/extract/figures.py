@@ -1,16 +1,14 @@
-"""The vocabulary of quantified targets: figures, units, comparators and deadlines as Chinese plans write them.
+"""The vocabulary of quantified targets: figures, units and comparators as Chinese plans write them.
 
 A *figure* is a number with its unit as printed (65%, 8-10个, 13.68亿元, 一个, 1:1.6). This module finds figures
 and the words around them that say how they bind (达到/不低于/以上 → at least, 控制在/以内 → at most, 左右 →
-approximately) and until when (到2025年底, 年内). Whether a figure is a commitment is decided in
-yigai.extract.targets. Everything here works on *folded* text: the published text with full-width digits and
+approximately); until when (到2025年底, 年内) is read by yigai.extract.deadlines. Whether a figure is a
+commitment is decided in yigai.extract.targets. Everything here works on *folded* text: the published text with full-width digits and
 punctuation mapped one-to-one to ASCII, so that every offset is also an offset into the published text.
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -263,106 +261,3 @@ def comparator_after(folded: str, end: int) -> Tail:
         kind = AFTER_TYPE[word]
         tail.type, tail.approximate = (None, True) if kind == "~" else (kind, False)
     return tail
-
-
-# --- deadlines ---------------------------------------------------------------------------------------------------
-
-YEAR = r"(?:19|20)\d{2}"
-DEADLINE = re.compile(
-    rf"(?P<lead>到|至|截至|截止到|截止|于|在)?(?P<years>{YEAR}(?:年?(?:、|,|和|及|与|至|到|-|~|—){YEAR})*)年"
-    r"(?!度|起|以来|开始|来|的)(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?)?"
-    r"(?P<part>上半年|下半年|第?[一二三四1-4]季度|年底|年末|底|末)?(?P<tail>前|以前|之前|内|期间)?")
-PLAN_YEAR = re.compile(r"(?<![\d年一二三四五六七八九十两])(?:年内|年底前|今年底?|本年度?内?|年度内)")
-MONTH = re.compile(r"(?<![\d年.])(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>[1-3]?\d)日)?(?:底|末)?(?:前|以前|之前)")
-FIVE_YEAR = re.compile(r"[“\"]?十(?P<n>[一二三四五六七])五[”\"]?(?:规划)?(?:期间|时期|期末|末)")
-_QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
-
-
-@dataclass
-class Deadline:
-    """A deadline phrase: where it is, what it says and the dates it gives (several for 2017年、2018年底)."""
-
-    start: int
-    end: int
-    text: str
-    dates: list[str]
-    texts: list[str]
-
-
-def _last_day(year: int, month: int) -> str:
-    return dt.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
-
-
-def period_end(year: int, month: int | None = None, day: int | None = None, part: str | None = None) -> str | None:
-    """ISO date of the last day of a stated period (2017 → 2017-12-31; 2017, 6 → 2017-06-30; 上半年 → 06-30)."""
-    try:
-        if month and day:
-            return dt.date(year, month, day).isoformat()
-        if month:
-            return _last_day(year, month)
-        if part == "上半年":
-            return _last_day(year, 6)
-        if part and "季度" in part:
-            return _last_day(year, _QUARTER[part[-3]])
-        return _last_day(year, 12)
-    except (ValueError, KeyError):
-        return None
-
-
-def find_deadlines(text: str, folded: str, start: int, end: int, plan_year: int | None,
-                   clause_starts: set[int]) -> list[Deadline]:
-    """Deadline phrases in text[start:end] (`folded` is fold(text); the phrases are quoted from `text`).
-
-    A year is a deadline when it is introduced (到/至/截至/于/在), closes a period (底/末/前/内), or opens a
-    clause (2020年,… ; 2019年全面推开…); a year inside a name (推进2023年中央财政支持…项目) is not.
-    年内/今年 and a month without a year (6月底前) are in the plan's year; “十四五”期间/末 give the last year of
-    that five-year plan.
-    """
-    found: list[Deadline] = []
-    for match in DEADLINE.finditer(folded, start, end):
-        lead, tail, part = match.group("lead"), match.group("tail"), match.group("part")
-        opens = _opens_clause(folded, match.start("years"), clause_starts)
-        if not (lead or tail or part or match.group("month") or opens):
-            continue
-        years = [int(y) for y in re.findall(YEAR, match.group("years"))]
-        month = int(match.group("month")) if match.group("month") else None
-        day = int(match.group("day")) if match.group("day") else None
-        if re.search(rf"{YEAR}年?(?:至|到|-|~|—){YEAR}", match.group("years")):
-            years = years[-1:]  # a period 2023-2025年 ends with its last year
-        dates = [period_end(year, month, day, part) if i == len(years) - 1 else period_end(year)
-                 for i, year in enumerate(years)]
-        if None in dates:
-            continue
-        written = text[match.start() if lead else match.start("years"):match.end()]
-        last = text[match.start("years") + match.group("years").rindex(str(years[-1])):match.end()]
-        texts = [f"{year}年" for year in years[:-1]] + [last] if len(years) > 1 else [written]
-        found.append(Deadline(match.start(), match.end(), written, dates, texts))
-    if plan_year:
-        for match in MONTH.finditer(folded, start, end):
-            day = int(match.group("day")) if match.group("day") else None
-            date = period_end(plan_year, int(match.group("month")), day)
-            if date:
-                written = text[match.start():match.end()]
-                found.append(Deadline(match.start(), match.end(), written, [date], [written]))
-        for match in PLAN_YEAR.finditer(folded, start, end):
-            date = period_end(plan_year)
-            found.append(Deadline(match.start(), match.end(), text[match.start():match.end()], [date],
-                                  [text[match.start():match.end()]]))
-    for match in FIVE_YEAR.finditer(folded, start, end):
-        if not (_opens_clause(folded, match.start(), clause_starts) or folded[max(0, match.start() - 1)] in "到至"):
-            continue
-        year = 2000 + 5 * "一二三四五六七".index(match.group("n")) + 10
-        written = text[match.start():match.end()]
-        found.append(Deadline(match.start(), match.end(), written, [period_end(year)], [written]))
-    return sorted(found, key=lambda d: d.start)
-
-
-_OPENERS = re.compile(r"(?:力争|争取|确保|计划|预计|努力|到|至|在)*$")
-
-
-def _opens_clause(folded: str, position: int, clause_starts: set[int]) -> bool:
-    """True when only opener words (力争, 争取, 到 …) stand between a clause start and `position`."""
-    for begin in range(position, max(-1, position - 8), -1):
-        if begin in clause_starts:
-            return bool(_OPENERS.fullmatch(folded[begin:position].strip()))
-    return False

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from yigai.extract.figures import (Found, aliases, comparator_after, comparator_before, find_deadlines, find_figures,
-                                   fold, period_end, units)
+from yigai.extract.deadlines import find_deadlines, period_end
+from yigai.extract.figures import Found, aliases, comparator_after, comparator_before, find_figures, fold, units
 
 DELIMITER = re.compile(r"[\t|\u3000 ]+")
 INDICATOR = re.compile(r"^指标(?:名称|内容|项目)?$")
@@ -166,7 +166,7 @@ def read(text: str, folded: str, body_start: int, default_deadline: tuple[str, s
         if deadline is None:
             above = _lines(text[:span_start], body_start)[-2:]
             begin = above[0].start if above else span_start
-            phrases = find_deadlines(text, folded, begin, span_start, plan_year, {line.start for line in above})
+            phrases = find_deadlines(text, plan_year, begin, span_start, {line.start for line in above}, folded)
             deadline = (phrases[-1].dates[-1], phrases[-1].text) if phrases else default_deadline
         for row in rows:
             if not header.accepts(row):

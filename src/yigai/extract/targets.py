@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 
 from yigai.extract import plans as extract_plans
 from yigai.extract import target_scopes, target_tables
-from yigai.extract.figures import (Comparator, Deadline, Figure, Found, Tail, chain_start, comparator_after,
-                                   comparator_before, find_deadlines, find_figures, fold, period_end)
+from yigai.extract.deadlines import Deadline, find_deadlines, period_end
+from yigai.extract.figures import (Comparator, Figure, Found, Tail, chain_start, comparator_after, comparator_before,
+                                   find_figures, fold)
 
 CJK = r"\u3400-\u9fff"
 BUILD = re.compile("|".join(sorted((
@@ -140,7 +141,7 @@ def _paragraphs(ctx: Context, start: int, skip: list[tuple[int, int]]) -> list[_
                          ctx.folded[para.start:para.end])
         if label:
             starts.add(para.start + label.end())
-        para.deadlines = find_deadlines(ctx.text, ctx.folded, para.start, para.end, ctx.plan_year, starts)
+        para.deadlines = find_deadlines(ctx.text, ctx.plan_year, para.start, para.end, starts, ctx.folded)
         out.append(para)
     return out
 

@@ -18,26 +18,19 @@ What a row means:
   is the target paragraph of the item before it. It is merged into that item and reported (kind
   outline-continuation); see yigai.extract.outline.merge_continuations.
 
-Deadlines (deadline = ISO date at the end of the stated period; deadline_text = the words as written):
-
-* 到2017年底 / 2018年底前 / 2017年末 → 12-31 of that year; 2018年6月15日前 → that day; 2017年6月 / 2017年6月底前 → the last day of that month;
-  2023年11月-2025年10月 → the end of the range; 2017年上半年 → 06-30, 下半年 → 12-31, 第三季度 → 09-30;
-  到2020年 / 2018年 (a bare year) → 12-31 of that year; 2018年前 (before 2018) → 12-31 of the year before;
-  年内 → 12-31 of the plan's year (the year in its plan_id). Years followed by 度/份/代/起/以来/开始 are not deadlines,
-  and dates inside 《》 titles or inside the responsibility clause are ignored.
-* When the item's heading states a deadline ("组织动员阶段(2023年10月底前)"), that deadline governs the whole item
-  and is used. Otherwise the item's latest stated date is used, since an item is finished only when its last
-  step is; deadline_text is the last phrase stating that date.
+Deadlines (deadline = ISO date at the end of the stated period; deadline_text = the words as written) are read by
+yigai.extract.deadlines, where every phrasing is documented; every year stated in an item counts, and dates inside
+the responsibility clause are ignored. When the item's heading states a deadline ("组织动员阶段(2023年10月底前)"),
+that deadline governs the whole item; otherwise the item's latest stated date is used, since an item is finished
+only when its last step is (deadlines.governing_deadline). An annex table row's deadline is the latest date in its
+time cell, with the whole cell as deadline_text.
 
 Domain: keyword rules in src/yigai/data/domains.yml (documented there), the same for every plan.
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources as importlib_resources
 
@@ -45,100 +38,11 @@ import yaml
 
 from yigai.changes import Change
 from yigai.extract import clauses, outline
+from yigai.extract.deadlines import Deadline, find_deadlines, governing_deadline, plan_year_of
 
 HEADING_END = re.compile(r"[。：:]")
 HEADING_BREAK = re.compile(r"[，,；;]")
 MAX_HEADING = 50
-QUARTERS = {"一": 3, "二": 6, "三": 9, "四": 12}
-DEADLINE = re.compile(
-    r"(?P<range>(?P<ry1>(?:19|20)\d{2})年(?P<rm1>\d{1,2})月\s*[-—–~至到]\s*(?:(?P<ry2>(?:19|20)\d{2})年)?(?P<rm2>\d{1,2})月"
-    r"(?:份)?(?:底|末)?(?:前|以前)?)"
-    r"|(?P<day>(?:到|至|截至|截止)?\s*(?P<dy>(?:19|20)\d{2})年(?P<dm>\d{1,2})月(?P<dd>\d{1,2})日(?:前|以前)?)"
-    r"|(?P<month>(?:到|至|截至|截止)?\s*(?P<my>(?:19|20)\d{2})年(?P<mm>\d{1,2})月(?:份)?(?:底|末)?(?:前|以前)?)"
-    r"|(?P<part>(?:到|至|截至|截止)?\s*(?P<py>(?:19|20)\d{2})年(?:(?P<half>上|下)半年|第?(?P<quarter>[一二三四])季度)"
-    r"(?:末|底)?(?:前|以前)?)"
-    r"|(?P<end>(?:到|至|截至|截止)?\s*(?P<ey>(?:19|20)\d{2})年(?:底|末)(?:前|以前)?)"
-    r"|(?P<before>(?P<by>(?:19|20)\d{2})年(?:前|以前))"
-    r"|(?P<year>(?:到|至|截至|截止)?\s*(?P<yy>(?:19|20)\d{2})年)(?![度份代起]|以来|开始|[0-9])"
-    r"|(?P<within>年内)")
-TITLE_QUOTE = re.compile(r"《[^《》]*》")
-
-
-@dataclass
-class Deadline:
-    """A stated deadline: the ISO date closing the period and the words as written, with their offsets."""
-
-    date: str
-    text: str
-    start: int
-    end: int
-
-
-def _last_day(year: int, month: int) -> str:
-    if not 1 <= month <= 12:
-        raise ValueError(month)
-    return dt.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
-
-
-def _date_of(match: re.Match[str], plan_year: int | None) -> str | None:
-    g = match.groupdict()
-    try:
-        if g["range"]:
-            year = int(g["ry2"] or g["ry1"])
-            return _last_day(year, int(g["rm2"]))
-        if g["day"]:
-            return dt.date(int(g["dy"]), int(g["dm"]), int(g["dd"])).isoformat()
-        if g["month"]:
-            return _last_day(int(g["my"]), int(g["mm"]))
-        if g["part"]:
-            month = (6 if g["half"] == "上" else 12) if g["half"] else QUARTERS[g["quarter"]]
-            return _last_day(int(g["py"]), month)
-        if g["end"]:
-            return f"{g['ey']}-12-31"
-        if g["before"]:
-            return f"{int(g['by']) - 1}-12-31"
-        if g["year"]:
-            return f"{g['yy']}-12-31"
-        if g["within"] and plan_year:
-            return f"{plan_year}-12-31"
-    except ValueError:
-        return None
-    return None
-
-
-def deadlines(text: str, plan_year: int | None = None, skip: list[tuple[int, int]] | None = None) -> list[Deadline]:
-    """Every deadline stated in `text`, in order (offsets into `text`).
-
-    Args:
-        text: the words to read.
-        plan_year: the plan's year, which 年内 refers to (None: 年内 is not read).
-        skip: spans of `text` to ignore (e.g. responsibility clauses); 《》 titles are always ignored.
-    """
-    ignored = list(skip or []) + [(m.start(), m.end()) for m in TITLE_QUOTE.finditer(text)]
-    found = []
-    for match in DEADLINE.finditer(text):
-        if any(s <= match.start() < e for s, e in ignored):
-            continue
-        date = _date_of(match, plan_year)
-        if date:
-            words = match.group().strip()
-            start = match.start() + (len(match.group()) - len(match.group().lstrip()))
-            found.append(Deadline(date, words, start, start + len(words)))
-    return found
-
-
-def governing_deadline(text: str, heading: str | None, plan_year: int | None,
-                       skip: list[tuple[int, int]] | None = None) -> Deadline | None:
-    """The deadline of a whole item: the heading's if it states one, else the latest date (its last statement)."""
-    if heading:
-        in_heading = deadlines(heading, plan_year)
-        if in_heading:
-            return in_heading[-1]
-    stated = deadlines(text, plan_year, skip)
-    if not stated:
-        return None
-    latest = max(d.date for d in stated)
-    return [d for d in stated if d.date == latest][-1]
 
 
 def heading_of(first_line: str) -> str | None:
@@ -167,11 +71,6 @@ def domain_of(heading: str | None, body: str) -> str | None:
         if score > best_score:
             best, best_score = domain, score
     return best
-
-
-def _plan_year(plan_id: str) -> int | None:
-    match = re.search(r"-(\d{4})-\d{2}$", plan_id)
-    return int(match.group(1)) if match else None
 
 
 def _without(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
@@ -229,9 +128,9 @@ def _table_rows(plan_id: str, text: str, body_start: int, plan_year: int | None)
             times = cells.get("time", [])
             deadline = None
             if times:
-                stated = deadlines(times[0].text, plan_year)
+                stated = find_deadlines(times[0].text, plan_year)
                 if stated:
-                    deadline = Deadline(max(d.date for d in stated), times[0].text, times[0].start, times[0].end)
+                    deadline = Deadline(times[0].text, max(d.date for d in stated), times[0].start, times[0].end)
             heading = heading_of(task)
             rows.append(_row(plan_id, f"A{number}.{position}", None, 1, position, row[0].text, heading, task,
                              deadline, domain_of(heading, task), row[0].start, row[-1].end))
@@ -251,5 +150,5 @@ def run(plan_id: str, text: str, body_start: int) -> list[dict]:
         continuation carries the report entries under the private key "_changes" (not a column); the
         responsibilities stage passes them on to the plan's corrections report.
     """
-    plan_year = _plan_year(plan_id)
+    plan_year = plan_year_of(plan_id)
     return _outline_rows(plan_id, text, body_start, plan_year) + _table_rows(plan_id, text, body_start, plan_year)
