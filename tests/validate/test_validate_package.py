@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from conftest import REPO, a_task, append_row, first_plan, problems_of, read_table, write_table
+from validate_helpers import REPO, a_task, append_row, first_plan, problems_of, read_table, write_table
 
 from yigai import validate
 from yigai.cli import main

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, problems_of
+from validate_helpers import REPO, problems_of
 
 from yigai import validate
 from yigai.validate import fix

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import REPO
+from validate_helpers import REPO
 
 from yigai import metadata
 from yigai.validate import hygiene, suites
