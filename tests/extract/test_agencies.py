@@ -339,3 +339,19 @@ def test_odd_input_never_breaks_the_stages(pieces, jurisdiction):
         assert text[row["char_start"]:row["char_end"]] == row["mention"]
     for change in result.changes:
         assert change.char_start is None or text[change.char_start:change.char_end] == change.original
+
+
+def test_signers_missing_from_the_registry_are_drafted_and_reported():
+    known = registry.Registry()
+    span = Span("成都市人民政府办公厅", 10, 20)
+    result = agencies.resolve_issuers([span], divisions.get("510100"), known)
+    assert result.rows == [{"position": 1, "agency_id": "510100-government-office", "mention": "成都市人民政府办公厅",
+                            "char_start": 10, "char_end": 20}]
+    assert [c.kind for c in result.changes] == ["draft-agency"]
+    assert known.agencies["510100-government-office"].name == "成都市人民政府办公厅"
+
+
+def test_a_signer_that_is_no_body_is_reported_not_dropped():
+    result = agencies.resolve_issuers([Span("某某工作室", 0, 5)], divisions.get("510100"), registry.Registry())
+    assert result.rows == []
+    assert [c.kind for c in result.changes] == ["unresolved-agency"]

@@ -187,15 +187,26 @@ def resolve_mention(mention: str, jurisdiction: Division, registry: Registry) ->
 
 
 def resolve_issuers(mentions, jurisdiction: Division, registry: Registry) -> Resolution:
-    """Resolve the signing bodies of a notice (spans with text/start/end) to plan_issuers rows."""
+    """Resolve the signing bodies of a notice (spans with text/start/end) to plan_issuers rows.
+
+    Signers are resolved like any other mention (registry first, then the alias rules, which draft a canonical body
+    that is reported for confirmation); a signer that cannot be resolved is reported, and its position is kept
+    empty so the signing order of the others stays as printed.
+    """
     result = Resolution()
     for position, span in enumerate(mentions, start=1):
-        agency = resolve(span.text, jurisdiction, registry)
-        if agency is None:
+        outcome = resolve_mention(span.text, jurisdiction, registry)
+        if outcome.agency is None:
             result.changes.append(Change("extract", "unresolved-agency", "flagged", span.text, "",
-                                         "signing body not found in the agency registry", span.start, span.end))
+                                         f"signing body could not be resolved: {outcome.note or 'not a body name'}",
+                                         span.start, span.end))
             continue
-        result.rows.append({"position": position, "agency_id": agency.agency_id, "mention": span.text,
+        if outcome.kind == "draft":
+            result.changes.append(Change("extract", "draft-agency", "flagged", span.text, outcome.agency.name,
+                                         f"signing body not in sources/agencies.yml; canonical name drafted by the "
+                                         f"alias rules as {outcome.agency.agency_id} — confirm it in the registry",
+                                         span.start, span.end))
+        result.rows.append({"position": position, "agency_id": outcome.agency.agency_id, "mention": span.text,
                             "char_start": span.start, "char_end": span.end})
     return result
 
