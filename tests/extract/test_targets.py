@@ -322,3 +322,8 @@ def test_per_capita_staffing_and_month_deadlines_in_an_annual_plan():
     assert [(r["comparator"], r["value"], r["value_max"], r["deadline"], r["deadline_text"]) for r in rows] == [
         ("range", 2, 3, "2019-12-31", "2019年"), ("=", 3, None, "2019-06-30", "6月底前")]
     assert only("公立医院药占比(不含中药饮片)总体降到30%左右。")["indicator"] == "公立医院药占比(不含中药饮片)"
+
+
+def test_each_scope_with_a_bracketed_name_and_not_carried_into_a_per_capita_clause():
+    rows = extract("到2025年底，每个区（市）县至少建成1个标准化实验室，人均基本公共卫生服务经费补助标准提高至84元。")
+    assert [(r["value"], r["unit"], r["scope"]) for r in rows] == [(1, "个", "每个区（市）县"), (84, "元", None)]

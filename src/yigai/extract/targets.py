@@ -339,6 +339,8 @@ def _rows(ctx: Context, para: _Paragraph, sentence: _Sentence, seed: Deadline | 
     each = [m for m in target_scopes.EACH.finditer(folded, segment, subject_end)]
     if each:
         sentence.scope = text[each[-1].start():each[-1].end()]
+    elif target_scopes.OWN_SCOPE.match(folded, segment):
+        sentence.scope = None
     subject = _clean(ctx, para, segment, subject_end, [(m.start(), m.end()) for m in each])
     obj_text = text[obj[0]:obj[1]].lstrip("的").strip()
     regions = target_scopes.regions(subject)
