@@ -156,18 +156,23 @@ def test_a_missing_column_is_named(package_copy, suites_dir):
     assert problem.field == "unit" and problem.file == "data/targets.csv"
 
 
-def test_a_bom_ragged_rows_and_a_renamed_file_are_named(package_copy, suites_dir):
+def test_a_bom_ragged_rows_bad_quoting_and_a_renamed_file_are_named(package_copy, suites_dir):
     data = package_copy / "data"
     (data / "citations.csv").write_bytes(b"\xef\xbb\xbf" + (data / "citations.csv").read_bytes())
     with open(data / "agencies.csv", "a", encoding="utf-8") as handle:
         handle.write("110000-health,北京市卫生健康委员会,北京市\n")
     (data / "corrections.csv").rename(data / "correction.csv")
+    issuers = len(read_table(package_copy, "plan_issuers")[1])
+    with open(data / "plan_issuers.csv", "a", encoding="utf-8") as handle:
+        handle.write('nanjing-2023-01,9,320100-health,"unclosed\n')
     report = run(package_copy, suites_dir)
     assert [p.resource for p in problems_of(report, "byte-order-mark")] == ["citations"]
     [ragged] = problems_of(report, "ragged-row", "agencies")
     assert ragged.row == len(read_table(package_copy, "agencies")[1]) and "3 cells" in ragged.message
     [missing] = problems_of(report, "missing-file")
     assert missing.file == "data/corrections.csv" and "data/correction.csv" in missing.hint
+    [syntax] = problems_of(report, "csv-syntax")
+    assert (syntax.resource, syntax.row) == ("plan_issuers", issuers + 1) and "unclosed quote" in syntax.hint
 
 
 def test_json_format_parses_and_exit_codes_are_0_1_2(built_package, package_copy, suites_dir, tmp_path):

@@ -191,22 +191,29 @@ def _check_table(layout: Layout, name: str, resource: dict[str, Any]) -> list[Pr
         return problems
     dialect = resource.get("dialect") or {}
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.get("delimiter", ","),
-                        quotechar=dialect.get("quoteChar", '"'))
-    header = next(reader, None)
+                        quotechar=dialect.get("quoteChar", '"'), strict=True)
     expected = [f.get("name") for f in (resource.get("schema") or {}).get("fields", [])]
     where = dict(file=path, resource=name)
-    if header is None:
+    ragged: list[tuple[int, list[str]]] = []
+    try:
+        header = next(reader, None)
+        if header is None:
+            layout.broken.add(name)
+            return problems + [Problem("empty-file", "file is empty: it needs at least the header row",
+                                       expected=",".join(expected), **where)]
+        header_problems = _check_header(header, expected, where)
+        if header_problems:
+            layout.broken.add(name)
+            return problems + header_problems
+        for row_number, row in enumerate(reader, start=1):
+            if len(row) != len(header):
+                ragged.append((row_number, row))
+    except csv.Error as exc:
         layout.broken.add(name)
-        return problems + [Problem("empty-file", "file is empty: it needs at least the header row",
-                                   expected=",".join(expected), **where)]
-    header_problems = _check_header(header, expected, where)
-    if header_problems:
-        layout.broken.add(name)
-        return problems + header_problems
-    ragged = []
-    for row_number, row in enumerate(reader, start=1):
-        if len(row) != len(header):
-            ragged.append((row_number, row))
+        return problems + [Problem("csv-syntax", f"the file is not valid CSV near line {reader.line_num}: {exc}",
+                                   row=max(reader.line_num - 1, 1), hint="a cell that holds a quote must be quoted "
+                                   "with the quote doubled: \"say \"\"this\"\"\"; check for an unclosed quote",
+                                   **where)]
     for row_number, row in ragged[:MAX_ROW_PROBLEMS]:
         problems.append(Problem("ragged-row", f"row has {len(row)} cells but the header has {len(header)}",
                                 row=row_number, value=",".join(row), expected=f"{len(header)} cells: "
