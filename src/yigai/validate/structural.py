@@ -32,6 +32,7 @@ HINTS = {
 }
 _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.S)
 _TYPE = re.compile(r'type is "(\w+)')
+_COUNTS = re.compile(r'expected is "([^"]*)" and actual is "([^"]*)"')
 _ROW_POSITION = re.compile(r"row at position (\d+)")
 
 
@@ -83,6 +84,10 @@ def _problem(kind: str, data: dict[str, Any], resource: str, file: str, schema: 
         problem.message = f"the value is not a valid {match.group(1)}"
         problem.expected = {"date": "an ISO date YYYY-MM-DD", "boolean": "true or false"}.get(
             match.group(1), f"a {match.group(1)}")
+    elif kind in ("hash-count", "byte-count") and (match := _COUNTS.search(note)):
+        problem.expected, problem.value = match.groups()
+        what = "sha256 hash" if kind == "hash-count" else "size in bytes"
+        problem.message = f"the file's {what} is not the one recorded in datapackage.json"
     elif kind == "foreign-key":
         reference = data.get("referenceName") or resource
         ref_fields = ",".join(data.get("referenceFieldNames") or [])
