@@ -1,7 +1,7 @@
 """Who a target applies to: per-region lists, 每个/各 scopes and listed populations.
 
 A target's scope is the sub-area, institution type or population its figure binds, when that is narrower than the
-plan's jurisdiction: 西宁市达到65% (a region opening the clause), 每个专科联盟… / 各市（州）… (a 每个/各 phrase, which
+plan's jurisdiction: 甲市达到65% (a region opening the clause), 每个专科联盟… / 各市（州）… (a 每个/各 phrase, which
 carries to the later clauses of its sentence), 一般人群和重点人群…分别达到40%68% (listed items paired with the
 figures), 重点人群签约服务覆盖率 (a population opening the indicator), 2000次/站 (a per-unit figure → 每站).
 """

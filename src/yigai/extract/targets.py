@@ -11,7 +11,7 @@ durations count only with an explicit comparator before them, e.g. 平均住院�
 one stated earlier in the paragraph (or in a lead-in paragraph ending with a colon); 年内 is the end of the plan's
 year, and in an annual plan (a title such as 2023年下半年…重点工作任务) figures without a stated deadline get the
 end of the plan's period. Lists are split: 分别达25%35% pairs the figures with the listed years or populations;
-西宁市达到65%,…海西州、海南州、黄南州达到70% gives one row per region.
+甲市达到65%,…乙州、丙州、丁州达到70% gives one row per region.
 """
 
 from __future__ import annotations
