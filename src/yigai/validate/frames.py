@@ -17,7 +17,6 @@ become one frame of lines (`plan_id`, `line`, `_row` = line number, `_file`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

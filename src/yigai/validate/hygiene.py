@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources as importlib_resources
+
 import yaml
 
 # CJK Unified Ideographs, Extension A and the compatibility block: where traditional forms live.
