@@ -106,3 +106,21 @@ def test_metadata_fields_are_read():
     assert facts.doc_number == "三府办〔2024〕5号"
     assert facts.issue_date == "2024-01-09"
     assert facts.publish_date == "2024-01-11"
+
+
+def test_a_page_that_is_the_plan_itself_takes_its_own_title():
+    page = ("某某市人民政府关于进一步深化医药卫生体制改革的实施意见\n某政发〔2021〕7号\n\n"
+            "为贯彻落实《国务院关于深化医改的意见》精神,提出如下意见。\n\n一、总体要求\n")
+    facts = plans.run(page)
+    assert facts.notice_title is None
+    assert facts.title.text == "某某市人民政府关于进一步深化医药卫生体制改革的实施意见"
+    assert facts.body_start == 0
+    assert [s.text for s in facts.issuers] == ["某某市人民政府"]
+    assert facts.doc_number == "某政发〔2021〕7号"
+
+
+def test_a_notice_that_does_not_issue_another_document_is_the_plan():
+    page = "某某县卫生健康局关于做好2022年医改重点工作的通知\n\n各乡镇卫生院:\n\n一、工作目标\n"
+    facts = plans.run(page)
+    assert facts.notice_title is None
+    assert facts.title.text == "某某县卫生健康局关于做好2022年医改重点工作的通知"

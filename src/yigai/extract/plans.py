@@ -27,6 +27,7 @@ CITATION = re.compile(
     r"《(?P<title>[^《》]{4,120})》\s*[（(]?(?P<number>[^（）()《》]{0,20}?〔\d{4}〕\d{1,4}号)?[）)]?")
 CITATION_CUE = re.compile(r"根据|贯彻|落实|按照|依据|遵照|精神|要求")
 NEXT_LABEL = re.compile(rf"\s{{2,}}|\s+[{CJK}]{{2,6}}\s*[:：]")
+TRANSMITTING = re.compile(r"印发|转发|批转|下发")
 OUTLINE_TOP = re.compile(r"^[一二三四五六七八九十]{1,3}、", re.M)
 
 
@@ -103,17 +104,17 @@ def _meta_value(lines: list[Span], labels: tuple[str, ...]) -> Span | None:
     return None
 
 
-def _notice_title(lines: list[Span], text: str) -> Span | None:
-    """The first line (joined with the title fragments above it) that ends like a notice title."""
+def _title_line(lines: list[Span], endings: tuple[str, ...]) -> Span | None:
+    """The first line ending like a title (joined with the title fragments directly above it)."""
     for i, line in enumerate(lines):
-        if line.text.endswith(NOTICE_ENDINGS) and not TITLE_PUNCTUATION.search(line.text) and len(line.text) <= 120:
+        if line.text.endswith(endings) and not TITLE_PUNCTUATION.search(line.text) and len(line.text) <= 120 \
+                and not _is_meta(line.text):
             first = i
             while first > 0 and lines[first - 1].text and not TITLE_PUNCTUATION.search(lines[first - 1].text) \
                     and len(lines[first - 1].text) < 40 and not _is_meta(lines[first - 1].text):
                 first -= 1
-            start, end = lines[first].start, line.end
             joined = "".join(s.text for s in lines[first:i + 1])
-            return Span(joined, start, end)
+            return Span(joined, lines[first].start, line.end)
     return None
 
 
@@ -197,8 +198,16 @@ def run(text: str) -> PlanFacts:
     facts = PlanFacts()
     lines = _lines(text)
     meta_title = _meta_value(lines, META_LABELS["notice_title"])
-    notice = _notice_title(lines, text)
+    notice = _title_line(lines, NOTICE_ENDINGS)
     facts.notice_title = notice or meta_title
+    if facts.notice_title is not None and not TRANSMITTING.search(facts.notice_title.text):
+        # Not a notice that issues another document: the page is the plan itself, and its title is the plan's.
+        notice, facts.notice_title = None, None
+    if facts.notice_title is None:
+        own = _title_line(lines, NOTICE_ENDINGS + PLAN_ENDINGS)
+        if own is not None:
+            facts.title, facts.body_start = own, own.start
+            facts.notes.append("the page carries no notice issuing the plan; the plan's own title heads the page")
     notice_end = notice.end if notice else 0
 
     wanted = _plan_title_from_notice(facts.notice_title.text) if facts.notice_title else None
@@ -207,15 +216,20 @@ def run(text: str) -> PlanFacts:
         offset = text.find(wanted, facts.notice_title.start)
         heading = Span(wanted, offset, offset + len(wanted)) if offset >= 0 else None
         facts.notes.append("no separate heading of the plan was found; its title is taken from the notice title")
-    facts.title = heading
-    facts.body_start = heading.start if heading and heading.start > notice_end else notice_end
+    if facts.notice_title is not None:
+        facts.title = heading
+        facts.body_start = heading.start if heading and heading.start > notice_end else notice_end
 
     number = _meta_value(lines, META_LABELS["doc_number"])
     if number and DOC_NUMBER.fullmatch(number.text):
         facts.doc_number = number.text
     else:
+        # A document number standing on a line of its own before the outline is the page's own number (the numbers
+        # of cited documents stand inside sentences).
+        outline = OUTLINE_TOP.search(text, facts.body_start)
+        limit = outline.start() if outline else len(text)
         for line in lines:
-            if line.start >= facts.body_start:
+            if line.start >= limit:
                 break
             if DOC_NUMBER.fullmatch(line.text):
                 facts.doc_number = line.text
@@ -245,10 +259,11 @@ def run(text: str) -> PlanFacts:
         if division and (facts.jurisdiction is None or division.code.startswith(facts.jurisdiction.code.rstrip("0"))
                          and division.code != facts.jurisdiction.code):
             facts.jurisdiction = division
-    if not issuers and facts.notice_title:
-        issuer = re.match(rf"([{CJK}]+?(?:{'|'.join(BODY_ENDINGS)}))关于", facts.notice_title.text)
+    headline = facts.notice_title or facts.title
+    if not issuers and headline:
+        issuer = re.match(rf"([{CJK}]+?(?:{'|'.join(BODY_ENDINGS)}))关于", headline.text)
         if issuer:
-            start = facts.notice_title.start + issuer.start(1)
+            start = headline.start + issuer.start(1)
             facts.issuers = [Span(issuer.group(1), start, start + len(issuer.group(1)))]
 
     outline = OUTLINE_TOP.search(text, facts.body_start)
