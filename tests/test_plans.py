@@ -124,3 +124,12 @@ def test_a_notice_that_does_not_issue_another_document_is_the_plan():
     facts = plans.run(page)
     assert facts.notice_title is None
     assert facts.title.text == "某某县卫生健康局关于做好2022年医改重点工作的通知"
+
+
+def test_a_document_signed_at_its_end():
+    page = ("某某市人民政府关于进一步深化医改的实施意见\n\n一、总体目标\n到2020年,全面建立分级诊疗制度。\n\n"
+            "某某市人民政府\n\n2019年5月20日\n")
+    facts = plans.run(page)
+    assert facts.issue_date == "2019-05-20"
+    assert [s.text for s in facts.issuers] == ["某某市人民政府"]
+    assert page[facts.issuers[0].start:facts.issuers[0].end] == "某某市人民政府"

@@ -261,3 +261,12 @@ def test_item_labels_are_printed_where_the_span_says():
 
 def test_label_helper_styles():
     assert label("wide", 12) == "１２." and label("paren", 11) == "(十一)" and label("dun", 20) == "二十、"
+
+
+def test_outline_stops_at_a_closing_signature():
+    text = ("某某市深化医改实施意见\n\n一、总体目标\n到2020年,建立制度。\n\n二、保障措施\n加强组织领导。\n\n"
+            "某某市人民政府\n\n2019年5月20日\n")
+    rows = tasks.run(PLAN, text, 0)
+    last = rows[-1]
+    assert last["label"] == "二、" and last["text"] == "保障措施\n加强组织领导。"
+    assert last["deadline"] is None

@@ -8,8 +8,9 @@ labels are misnumbered still gets one node per item in the right place.
 
 An item's own text runs from its label to the next labelled line (any level), so it includes unlabelled
 paragraphs after it (targets, responsibility clauses, the paragraphs of a section heading) but not its sub-items.
-The outline stops at the first annex marker (附件…, 附表…), at the header of a flattened table, or at a closing
-paragraph after the last item (本方案自印发之日起实施; 各区各单位要…), which belongs to the document, not the item.
+The outline stops at the first annex marker (附件…, 附表…), at the header of a flattened table, at a closing
+paragraph after the last item (本方案自印发之日起实施; 各区各单位要…), which belongs to the document, not the item,
+or at a signature block closing the document (the issuing bodies' names above a date line of their own).
 
 Annex tables that arrived "flattened" (one cell per line, as happens when a web page's table is copied as text)
 are recognised from their header cells (序号, then column names such as 工作任务 / 牵头部门 / 相关责任部门 /
@@ -37,6 +38,9 @@ ANNEX_MARKER = re.compile(r"^(附件|附表)\s*[0-9０-９一二三四五六七�
 CLOSING = re.compile(
     r"^(本(实施)?(方案|意见|计划|办法|通知|规定|细则|任务|要点)(自|从|由|有效|执行|施行|印发|发布)"
     r"|各(区|县|市|地|级|部门|单位|地区)[^，,。；;]{0,8}(要|应|务必|须))")
+# The date line that closes a signature block (a document signed at its end), and marks no signature line has.
+SIGNATURE_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
+SENTENCE_MARK = re.compile(r"[，,。；;：:！？]")
 # A run-in deadline that opens a paragraph ("到2025年底，…").
 DEADLINE_OPENING = re.compile(r"^(到|至|截至|截止)\s*(19|20)\d{2}年")
 
@@ -222,10 +226,20 @@ def parse(text: str, start: int) -> list[Node]:
     if stack:
         last = stack[-1]
         for k, line in enumerate(last.lines[1:], start=1):
-            if CLOSING.match(line.text):
+            if CLOSING.match(line.text) or _signature_starts(last.lines, k):
                 del last.lines[k:]
                 break
     return roots
+
+
+def _signature_starts(lines: list[Line], k: int) -> bool:
+    """True when lines[k:] is a closing signature: short body names (no punctuation) down to a date line alone."""
+    for line in lines[k:]:
+        if SIGNATURE_DATE.fullmatch(line.text):
+            return True
+        if len(line.text) > 30 or SENTENCE_MARK.search(line.text):
+            return False
+    return False
 
 
 def walk(nodes: list[Node]):

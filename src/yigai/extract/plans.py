@@ -152,18 +152,22 @@ def _heading(lines: list[Span], wanted: str, after: int) -> Span | None:
     return None
 
 
-def _signature(lines: list[Span], notice_end: int, body_start: int) -> tuple[list[Span], Span | None]:
-    """The signing bodies and date line between the notice text and the plan heading."""
+SIGNATURE_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{5,7}")
+
+
+def _signature(lines: list[Span], start: int, end: int) -> tuple[list[Span], Span | None]:
+    """The signing bodies and the date line of the last signature block between offsets start and end.
+
+    A signature block is a date standing on a line of its own, with the run of body names directly above it.
+    """
     date_line = None
     for line in lines:
-        if notice_end <= line.start < body_start and re.fullmatch(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{5,7}",
-                                                                   line.text):
+        if start <= line.start < end and SIGNATURE_DATE.fullmatch(line.text):
             date_line = line
     if date_line is None:
         return [], None
     issuers: list[Span] = []
-    above = [line for line in lines if notice_end <= line.start < date_line.start and line.text]
-    # The signing block is the run of body names directly above the date line.
+    above = [line for line in lines if start <= line.start < date_line.start and line.text]
     for line in reversed(above):
         if not (line.text.endswith(BODY_ENDINGS) and not TITLE_PUNCTUATION.search(line.text) and len(line.text) <= 30):
             break
@@ -238,6 +242,9 @@ def run(text: str) -> PlanFacts:
         facts.notes.append("the page shows no document number")
 
     issuers, date_line = _signature(lines, notice_end, facts.body_start)
+    if date_line is None:
+        # No signature between the notice and the plan: a document signed at its end.
+        issuers, date_line = _signature(lines, facts.body_start, len(text))
     facts.issuers = issuers
     if date_line is not None:
         facts.issue_date = iso_date(date_line.text)
