@@ -146,6 +146,7 @@ def test_a_gbk_encoded_csv_is_named_without_traceback(package_copy, suites_dir):
     assert problem.file == "data/plans.csv" and problem.row == 1 and problem.field in header
     assert "GBK" in problem.message and "iconv" in problem.hint
     assert not problems_of(report, resource="plans")[1:], "a broken file is reported once"
+    assert [p.file for p in report.problems] == ["data/plans.csv"], "nor again under the tables that refer to it"
 
 
 def test_a_missing_column_is_named(package_copy, suites_dir):

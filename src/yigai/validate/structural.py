@@ -6,6 +6,8 @@ schema expected. Resources the pre-checks found broken are left out, so a broken
 
 from __future__ import annotations
 
+import json
+
 import re
 from pathlib import Path
 from typing import Any
@@ -48,7 +50,13 @@ def check(descriptor_path: Path, descriptor: dict[str, Any] | None = None, skip:
                if isinstance(r, dict)}
     try:
         with system.use_context(trusted=False):
-            report = Package(str(descriptor_path)).validate()
+            if skip and descriptor:
+                # Leave out broken resources and the foreign keys into them, so that one unreadable file is
+                # reported once (by the file checks) and not again under every table that refers to it.
+                package = Package(_without(descriptor, skip), basepath=str(descriptor_path.parent))
+            else:
+                package = Package(str(descriptor_path))
+            report = package.validate()
     except Exception as exc:  # Frictionless raises for descriptors it cannot even read.
         return [Problem(check="package-error", message=str(exc), file="datapackage.json",
                         hint="datapackage.json must be valid JSON following the Data Package standard")]
@@ -64,6 +72,18 @@ def check(descriptor_path: Path, descriptor: dict[str, Any] | None = None, skip:
             problems.append(_problem(error.type, data, task.name, task.place or task.name,
                                      schemas.get(task.name, {})))
     return problems
+
+
+def _without(descriptor: dict[str, Any], skip: set[str]) -> dict[str, Any]:
+    """A copy of the descriptor without the resources in `skip` and without foreign keys that point to them."""
+    copy = json.loads(json.dumps(descriptor))
+    copy["resources"] = [r for r in copy.get("resources", []) if r.get("name") not in skip]
+    for resource in copy["resources"]:
+        schema = resource.get("schema")
+        if isinstance(schema, dict) and schema.get("foreignKeys"):
+            schema["foreignKeys"] = [fk for fk in schema["foreignKeys"]
+                                     if (fk.get("reference") or {}).get("resource") not in skip]
+    return copy
 
 
 def _problem(kind: str, data: dict[str, Any], resource: str, file: str, schema: dict[str, Any]) -> Problem:
