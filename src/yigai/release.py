@@ -272,6 +272,7 @@ def archive(package_dir: Path, out_dir: Path, project: Project) -> Path:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        os.chmod(temp, 0o644)  # mkstemp creates 0600; a published archive is world-readable
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
