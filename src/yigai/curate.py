@@ -91,7 +91,6 @@ def _apply_row_correction(plan: PlanSource, rows: dict[str, list[dict]], text: s
     columns = metadata.columns(table)
     if correction.action == "add":
         new = {c: correction.value.get(c) for c in columns}
-        new.setdefault("plan_id", plan.plan_id)
         if "plan_id" in columns:
             new["plan_id"] = plan.plan_id
         unknown = set(correction.value) - set(columns)

@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from yigai.extract.plans import is_signature_date, is_signer
+
 CN_NUMERAL = "一二三四五六七八九十百零〇"
 DIGIT = "0-9０-９"
 # Numbering styles, in no particular order: which level each takes is decided by the document.
@@ -38,9 +40,6 @@ ANNEX_MARKER = re.compile(r"^(附件|附表)\s*[0-9０-９一二三四五六七�
 CLOSING = re.compile(
     r"^(本(实施)?(方案|意见|计划|办法|通知|规定|细则|任务|要点)(自|从|由|有效|执行|施行|印发|发布)"
     r"|各(区|县|市|地|级|部门|单位|地区)[^，,。；;]{0,8}(要|应|务必|须))")
-# The date line that closes a signature block (a document signed at its end), and marks no signature line has.
-SIGNATURE_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
-SENTENCE_MARK = re.compile(r"[，,。；;：:！？]")
 # A run-in deadline that opens a paragraph ("到2025年底，…").
 DEADLINE_OPENING = re.compile(r"^(到|至|截至|截止)\s*(19|20)\d{2}年")
 
@@ -233,11 +232,11 @@ def parse(text: str, start: int) -> list[Node]:
 
 
 def _signature_starts(lines: list[Line], k: int) -> bool:
-    """True when lines[k:] is a closing signature: short body names (no punctuation) down to a date line alone."""
+    """True when lines[k:] is a closing signature: signing bodies' names down to a date line of its own."""
     for line in lines[k:]:
-        if SIGNATURE_DATE.fullmatch(line.text):
+        if is_signature_date(line.text):
             return True
-        if len(line.text) > 30 or SENTENCE_MARK.search(line.text):
+        if not is_signer(line.text):
             return False
     return False
 

@@ -23,6 +23,7 @@ NOTICE_ENDINGS = ("的通知", "的意见", "的批复", "的决定")
 PLAN_ENDINGS = ("方案", "任务", "计划", "意见", "办法", "要点", "规划", "措施")
 TITLE_PUNCTUATION = re.compile(r"[，。：:；;,！？]")
 BODY_ENDINGS = ("人民政府", "办公厅", "办公室", "委员会", "管委会", "局", "厅", "委", "办")
+SIGNATURE_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{5,7}")
 CITATION = re.compile(
     r"《(?P<title>[^《》]{4,120})》\s*[（(]?(?P<number>[^（）()《》]{0,20}?〔\d{4}〕\d{1,4}号)?[）)]?")
 CITATION_CUE = re.compile(r"根据|贯彻|落实|按照|依据|遵照|精神|要求")
@@ -152,7 +153,14 @@ def _heading(lines: list[Span], wanted: str, after: int) -> Span | None:
     return None
 
 
-SIGNATURE_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{5,7}")
+def is_signature_date(line: str) -> bool:
+    """True when a line is a signature date standing alone (2019年5月20日, or one that lost 年/月/日: 2023127)."""
+    return bool(SIGNATURE_DATE.fullmatch(line))
+
+
+def is_signer(line: str) -> bool:
+    """True when a line reads as the name of a signing body (short, no punctuation, ends like a body's name)."""
+    return line.endswith(BODY_ENDINGS) and not TITLE_PUNCTUATION.search(line) and len(line) <= 30
 
 
 def _signature(lines: list[Span], start: int, end: int) -> tuple[list[Span], Span | None]:
@@ -162,14 +170,14 @@ def _signature(lines: list[Span], start: int, end: int) -> tuple[list[Span], Spa
     """
     date_line = None
     for line in lines:
-        if start <= line.start < end and SIGNATURE_DATE.fullmatch(line.text):
+        if start <= line.start < end and is_signature_date(line.text):
             date_line = line
     if date_line is None:
         return [], None
     issuers: list[Span] = []
     above = [line for line in lines if start <= line.start < date_line.start and line.text]
     for line in reversed(above):
-        if not (line.text.endswith(BODY_ENDINGS) and not TITLE_PUNCTUATION.search(line.text) and len(line.text) <= 30):
+        if not is_signer(line.text):
             break
         issuers.insert(0, line)
     return issuers, date_line
