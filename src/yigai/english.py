@@ -138,6 +138,8 @@ def jurisdiction_en(code: str, short: bool = False) -> str:
         if entry:
             return entry["short" if short else "name"]
         return _own_name(division.name, short)
+    if division.name in _NOT_PARENTS:  # the placeholder rows of municipalities (市辖区 of 北京市 …)
+        return jurisdiction_en(code[:2] + "0000", short)
     own = _own_name(division.name, short)
     if division.level == "prefecture":
         return own
