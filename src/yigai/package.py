@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from yigai import metadata, pipeline, registry as registry_module, sources, tables
+from yigai import indicators, metadata, pipeline, registry as registry_module, sources, tables
 from yigai.pipeline import PlanResult
 
 DATA_PACKAGE_SCHEMA = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -95,7 +95,8 @@ def render(plan_sources: list[sources.PlanSource], agency_registry: registry_mod
         if progress:
             progress(plan.plan_id)
         results.append(pipeline.run(plan, agency_registry))
-    result_tables = tables.run(results, agency_registry)
+    codes = indicators.for_plan_directory(plan_sources[0].directory) if plan_sources else None
+    result_tables = tables.run(results, agency_registry, codes)
     files: dict[str, bytes] = {}
     for table, rows in result_tables.items():
         files[f"data/{table}.csv"] = tables.to_csv(table, rows).encode("utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from yigai import curate, divisions, normalise
+from yigai import curate, divisions, indicators, normalise
 from yigai.changes import Change
 from yigai.errors import StaleCorrectionError, YigaiError
 from yigai.extract import agencies as extract_agencies
@@ -104,6 +104,7 @@ def run(plan: PlanSource, registry: Registry, draft: bool = False) -> PlanResult
     result.changes += [Change("extract", "plan-fact", "flagged", "", "", note) for note in facts.notes]
     result.changes += responsibility.changes + issuers.changes
     result.changes += curate.run(plan, result.rows, text, registry)
+    result.changes += indicators.run(result.rows, indicators.for_plan_directory(plan.directory))
     _fill_issuer_names(result.rows, registry)
     return result
 

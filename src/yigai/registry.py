@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from yigai import divisions, metadata
+from yigai import divisions, english, metadata
 from yigai.errors import YigaiError
 
 AGENCY_ID_PATTERN = re.compile(r"^[0-9]{6}-[a-z]+(-[a-z0-9]+)*$")
@@ -35,6 +35,8 @@ class Agency:
     def as_row(self) -> dict:
         """Return the agency as a row of the `agencies` table."""
         return {"agency_id": self.agency_id, "agency_name": self.name,
+                "agency_name_en": english.agency_name(self.agency_id, self.name, self.admin_code,
+                                                      self.function).name_en,
                 "jurisdiction": divisions.get(self.admin_code).full_name, "admin_code": self.admin_code,
                 "function": self.function, "aliases": "|".join(self.aliases) or None}
 

@@ -8,6 +8,7 @@ import math
 from typing import Any, Iterable
 
 from yigai import metadata
+from yigai.indicators import CodeList
 from yigai.errors import YigaiError
 from yigai.pipeline import PlanResult
 from yigai.registry import Registry
@@ -86,10 +87,11 @@ def to_csv(table: str, rows: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def run(results: list[PlanResult], registry: Registry) -> dict[str, list[dict]]:
+def run(results: list[PlanResult], registry: Registry, codes: CodeList | None = None) -> dict[str, list[dict]]:
     """Collect the rows of every plan into one list per table, complete and sorted.
 
-    The `agencies` table is the registry: every canonical body, including draft bodies added while resolving.
+    The `agencies` table is the registry: every canonical body, including draft bodies added while resolving. The
+    `indicators` table is the code list of standard indicators (sources/indicators.yml).
     """
     tables: dict[str, list[dict]] = {name: [] for name in metadata.table_names()}
     for result in results:
@@ -97,4 +99,5 @@ def run(results: list[PlanResult], registry: Registry) -> dict[str, list[dict]]:
             tables[name].extend(rows)
         tables["corrections"].extend(result.correction_rows())
     tables["agencies"] = [agency.as_row() for agency in registry.agencies.values()]
+    tables["indicators"] = codes.rows() if codes else []
     return {name: complete_rows(name, rows) for name, rows in tables.items()}

@@ -89,12 +89,18 @@ def enum_values(name: str) -> list[str]:
 
 
 def data_dictionary_markdown() -> str:
-    """Render the data dictionary (every table, field, Chinese term and code list) as Markdown."""
-    lines = ["# Data dictionary", "", "Generated from `src/yigai/metadata/` — do not edit by hand.", ""]
+    """Render the bilingual data dictionary (every table, field, Chinese term and code list) as Markdown.
+
+    Tables and fields carry their English title and description and their Chinese term; every code list gives each
+    code's English meaning (enum_doc) and its Chinese label (enum_zh).
+    """
+    lines = ["# Data dictionary · 数据字典", "", "Generated from `src/yigai/metadata/` — do not edit by hand. "
+             "English and Chinese: every table, field and code has both.", ""]
     lines += ["Offsets (`char_start`, `char_end`) count Unicode code points in the plan's published text "
               "(`texts/<plan_id>.txt`), from 0, end exclusive.", ""]
     for table, spec in resources().items():
-        lines += [f"## `{table}` — {spec['title']}", "", spec["description"], ""]
+        title = f"{spec['title']} · {spec['zh']}" if spec.get("zh") else spec["title"]
+        lines += [f"## `{table}` — {title}", "", spec["description"], ""]
         pk = ", ".join(f"`{c}`" for c in spec["primary_key"])
         lines += [f"Primary key: {pk}", ""]
         for fk in spec.get("foreign_keys", []):
@@ -110,16 +116,31 @@ def data_dictionary_markdown() -> str:
             enum = cons.pop("enum", None)
             parts = [k if v is True else f"{k}: `{v}`" for k, v in cons.items() if v is not False]
             if enum:
-                parts.append("one of: " + ", ".join(f"`{e}`" for e in enum))
+                parts.append(f"one of the codes of [`{name}`](#code-list-{_anchor(name)})")
             desc = f["description"].replace("|", r"\|")
             cons_text = "; ".join(parts).replace("|", r"\|")
             lines.append(f"| `{name}` | {f['type']} | {f.get('zh', '')} | {desc} | {cons_text} |")
         lines.append("")
-    lines += ["## Code lists", ""]
+    lines += ["## Code lists · 代码表", ""]
+    shown: dict[int, str] = {}
     for name, f in fields().items():
         if f.get("enum_doc"):
-            lines += [f"### `{name}` ({f.get('zh', '')})", "", "| code | meaning |", "|---|---|"]
+            zh = f.get("enum_zh") or {}
+            lines += [f"### `{name}` ({f.get('zh', '')}) {{#code-list-{_anchor(name)}}}", ""]
+            if id(f["enum_doc"]) in shown:
+                lines += [f"The same codes as [`{shown[id(f['enum_doc'])]}`]"
+                          f"(#code-list-{_anchor(shown[id(f['enum_doc'])])}).", ""]
+                continue
+            shown[id(f["enum_doc"])] = name
+            lines += ["| code | English | 中文 |", "|---|---|---|"]
             for code, meaning in f["enum_doc"].items():
-                lines.append(f"| `{code}` | {meaning} |")
+                cell = str(meaning).replace("|", r"\|")
+                lines.append(f"| `{code}` | {cell} | {zh.get(code, '')} |")
             lines.append("")
+    lines += ["The code list of standard indicators (`indicator_code`) is a table of the package, `indicators`, "
+              "with Chinese and English names: see [Standard indicators](indicators.md).", ""]
     return "\n".join(lines)
+
+
+def _anchor(name: str) -> str:
+    return name.replace("_", "-")

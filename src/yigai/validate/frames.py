@@ -8,7 +8,10 @@ first as a derived column (its name starts with "_"), computed here with vectori
 - `_earliest_deadline`: 1 January of the year before the plan's year (issue date, else the year in its plan_id);
 - `_agency_admin_code`: the division code of the responsible agency;
 - `_plan_admin_code_at_agency_level`: the plan's division code cut to the agency's level (province, prefecture,
-  county), so an agency of the plan's own jurisdiction or of one above it has the same code.
+  county), so an agency of the plan's own jurisdiction or of one above it has the same code;
+- `_target_unit`, `_indicator_measure` (coded targets only): the target's unit ("(none)" for a bare number) and what
+  its figure must state about its standard indicator — the indicator's unit, or "change in <unit>" for a relative
+  target (yigai.indicators.measure).
 
 Rows keep their number in the file: the index is the data row number (1 = first row after the header). The texts
 become one frame of lines (`plan_id`, `line`, `_row` = line number, `_file`).
@@ -22,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from yigai import metadata
+from yigai.indicators import CHANGE_PREFIX, NO_UNIT
 from yigai.validate.csvcheck import Layout
 
 TEXTS = "texts"
@@ -118,6 +122,9 @@ def derive(frames: dict[str, Frame], texts: dict[str, str]) -> None:
     codes = _lookup(plans["plan_id"], plans["admin_code"]) if plans is not None else empty
     agencies = frames["agencies"].data if "agencies" in frames else None
     agency_codes = _lookup(agencies["agency_id"], agencies["admin_code"]) if agencies is not None else empty
+    indicators = frames["indicators"].data if "indicators" in frames else None
+    indicator_units = _lookup(indicators["indicator_code"], indicators["indicator_unit"].fillna(NO_UNIT)) \
+        if indicators is not None else empty
     lengths = pd.Series({plan_id: len(text) for plan_id, text in texts.items()}, dtype="float64")
     for name, frame in frames.items():
         if name == TEXTS:
@@ -138,6 +145,18 @@ def derive(frames: dict[str, Frame], texts: dict[str, str]) -> None:
             agency = data["agency_id"].map(agency_codes)
             data["_agency_admin_code"] = agency
             data["_plan_admin_code_at_agency_level"] = _cut_to_level(plan.map(codes), agency)
+        if "indicator_code" in data and "unit" in data:
+            _indicator_units(data, indicator_units)
+
+
+def _indicator_units(data: pd.DataFrame, indicator_units: pd.Series) -> None:
+    """Derive `_target_unit` and `_indicator_measure` for the targets that carry an indicator_code."""
+    unit = data["indicator_code"].map(indicator_units).astype(object)
+    relative = data["relative"].fillna(False).astype(bool) if "relative" in data else False
+    measure = unit.where(~relative, CHANGE_PREFIX + unit.astype(str))
+    known = data["indicator_code"].notna() & unit.notna()
+    data["_indicator_measure"] = measure.where(known, np.nan)
+    data["_target_unit"] = data["unit"].fillna(NO_UNIT).astype(object).where(known, np.nan)
 
 
 def _spans(plan: pd.Series, start: pd.Series, end: pd.Series, texts: dict[str, str]) -> pd.Series:
