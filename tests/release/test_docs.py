@@ -9,7 +9,8 @@ import tempfile
 
 import pytest
 
-from yigai import docs, metadata
+from yigai import metadata
+from yigai import site as docs
 
 from .conftest import REPO, require_tool
 
