@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import html
 import http.server
 import re
 import shutil
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from yigai import metadata
 from yigai import site as docs
 from yigai.site import datadocs, fonts
 from yigai.site.model import local_id
@@ -54,8 +56,11 @@ def site(built_package, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def server(site):
     """The site served on the loopback interface (the search index is fetched, which file:// does not allow)."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -141,6 +146,50 @@ def test_chinese_renders_with_a_real_font(name, browser, server, built_package):
         page.close()
 
 
+def test_the_site_has_every_page_and_no_remote_asset(site, built_package):
+    for page in ("index", "download", "cite", "data-dictionary", "cli", "corrections", "changelog", "releases",
+                 "contributing", "plans/index", "targets", "agencies", "charts", "validation", "data-docs/index"):
+        assert (site / f"{page}.html").is_file(), page
+    for plan in rows(built_package, "plans"):
+        assert (site / "plans" / f"{plan['plan_id']}.html").is_file()
+        assert (site / "texts" / f"{plan['plan_id']}.html").is_file()
+    pages = [p for p in site.rglob("*.html") if "data-docs" not in p.parts]
+    assert datadocs.remote_assets(site) == [] and pages
+
+
+def test_every_link_and_anchor_of_the_generated_pages_resolves(site):
+    ids: dict[Path, set[str]] = {}
+    broken = []
+    for page in sorted(p for p in site.rglob("*.html") if "data-docs" not in p.parts and p.name != "404.html"):
+        for target in re.findall(r'href="([^"]+)"', page.read_text(encoding="utf-8")):
+            if re.match(r"^(?:[a-z]+:|//|#[a-z]+=)", target) or target.startswith("#__"):
+                continue
+            path, _, anchor = html.unescape(target).partition("#")
+            file = (page.parent / path).resolve() if path else page
+            if not file.exists():
+                broken.append((str(page.relative_to(site)), target))
+                continue
+            if anchor and file.suffix == ".html" and "=" not in anchor:
+                if file not in ids:
+                    ids[file] = set(re.findall(r'\bid="([^"]+)"', file.read_text(encoding="utf-8")))
+                if anchor not in ids[file]:
+                    broken.append((str(page.relative_to(site)), target))
+    assert not broken, broken[:10]
+
+
+def test_the_data_dictionary_shows_every_field_and_its_chinese_term(browser, server):
+    page = open_page(browser, server + "data-dictionary.html")
+    try:
+        shown = set(page.eval_on_selector_all("table code", "codes => codes.map(c => c.textContent)"))
+        text = page.inner_text("article")
+    finally:
+        page.close()
+    missing = sorted(set(metadata.fields()) - shown)
+    assert not missing, f"fields missing from the rendered data dictionary: {missing}"
+    for spec in metadata.fields().values():
+        assert spec["zh"] in text
+
+
 def test_every_plan_page_lists_every_target_and_task(browser, server, built_package):
     targets, tasks = rows(built_package, "targets"), rows(built_package, "tasks")
     for plan in rows(built_package, "plans"):
@@ -185,7 +234,8 @@ def test_search_finds_chinese_and_english_words(term, browser, server, built_pac
     try:
         page.fill("input.md-search__input", term, timeout=WAIT_MS)
         page.wait_for_selector(".md-search-result__item", timeout=WAIT_MS)
-        results = page.eval_on_selector_all(".md-search-result__item", "items => items.map(i => i.textContent)")
+        results = page.eval_on_selector_all(".md-search-result__item",
+                                            "items => items.map(i => i.textContent.replace(/\u200b/g, ''))")
         page.screenshot(path=str(SHOTS / f"search-{'zh' if any(is_cjk(c) for c in term) else 'en'}.png"))
     finally:
         page.close()
