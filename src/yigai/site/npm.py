@@ -50,11 +50,9 @@ class NpmPackage:
 
 def integrity_of(path: Path) -> str:
     """The Subresource Integrity string (sha512, base64) of a file, as npm records it."""
-    digest = hashlib.sha512()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return "sha512-" + base64.b64encode(digest.digest()).decode("ascii")
+        digest = hashlib.file_digest(handle, "sha512").digest()
+    return "sha512-" + base64.b64encode(digest).decode("ascii")
 
 
 def _npm() -> str:
