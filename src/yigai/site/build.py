@@ -42,7 +42,8 @@ def site_pages(root: Path, site: Site) -> dict[str, str]:
     text = changelog.read_text(encoding="utf-8") if changelog.is_file() else "# Changelog\n"
     pages["changelog.md"] = text.replace("](docs/", "](")
     if not (Path(root) / "docs" / "contributing.md").is_file():
-        pages["contributing.md"] = "# Contributing\n\nThe contribution guide is `docs/contributing.md` in the repository.\n"
+        pages["contributing.md"] = ("# Contributing\n\nThe contribution guide is `docs/contributing.md` in the "
+                                    "repository.\n")
     return pages
 
 

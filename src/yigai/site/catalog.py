@@ -52,11 +52,12 @@ def target_cells(site: Site, target: dict[str, str], page: str,
     number = (link(href(page, plan_page, anchor), target["target_id"]) if across_plans
               else f"<code>{esc(anchor)}</code>")
     domain = site.domain_of_target(target)
+    comparator = target.get("comparator") or ""
     cells = [number]
     if across_plans:
         cells.append(link(href(page, plan_page), plan_id))
     cells += [prose(esc(site.mask(target.get("indicator")))),
-              f'<span title="{esc(target.get("comparator"))}">{esc(COMPARATORS.get(target.get("comparator", ""), target.get("comparator")))}</span>',
+              f'<span title="{esc(comparator)}">{esc(COMPARATORS.get(comparator, comparator))}</span>',
               esc(value), esc(target.get("unit") or "—"), deadline]
     if across_plans:
         cells.append(esc(deadline_year(target)))

@@ -63,7 +63,8 @@ def colours(keys: Sequence[str]) -> dict[str, str]:
     return {**palette, "": NEUTRAL}
 
 
-def _legend(keys: Sequence[tuple[str, str]], colour: dict[str, str], top: float, width: float) -> tuple[list[str], float]:
+def _legend(keys: Sequence[tuple[str, str]], colour: dict[str, str], top: float,
+            width: float) -> tuple[list[str], float]:
     body, x, y = [], MARGIN, top
     for key, label in keys:
         item = text_width(label) + 32
@@ -75,19 +76,20 @@ def _legend(keys: Sequence[tuple[str, str]], colour: dict[str, str], top: float,
     return body, y + LEGEND_ROW
 
 
-def stacked_bars(title: str, bars: Sequence[Bar], keys: Sequence[tuple[str, str]], unit: str = "") -> str:
+def stacked_bars(title: str, bars: Sequence[Bar], keys: Sequence[tuple[str, str]],
+                 unit: tuple[str, str] = ("", "")) -> str:
     """Horizontal bars, one per row, each split into coloured segments by key, with a legend and totals.
 
     Args:
         title: what the chart shows (its SVG title, read by screen readers).
         bars: the rows, top to bottom.
         keys: the segment keys in stacking and legend order, with their labels.
-        unit: what a count counts, said after each total.
+        unit: what a count counts (singular, plural), said after each total.
     """
     colour = colours([k for k, _ in keys])
     label_width = max([text_width(b.label) for b in bars] + [40]) + 2 * MARGIN
     biggest = max([sum(b.counts.values()) for b in bars] + [1])
-    total_width = text_width(f"{biggest} {unit}") + MARGIN
+    total_width = text_width(f"{biggest} {unit[1]}") + MARGIN
     plot = max(WIDTH - label_width - total_width - MARGIN, 120)
     scale = plot / biggest
     label_of = dict(keys)
@@ -100,10 +102,12 @@ def stacked_bars(title: str, bars: Sequence[Bar], keys: Sequence[tuple[str, str]
             count = bar.counts.get(key, 0)
             if count:
                 body.append(f'<rect x="{_fmt(x)}" y="{_fmt(y)}" width="{_fmt(count * scale)}" height="{BAR_HEIGHT}" '
-                            f'fill="{colour[key]}"><title>{esc(bar.label)} · {esc(label_of[key])}: {count}</title></rect>')
+                            f'fill="{colour[key]}"><title>{esc(bar.label)} · {esc(label_of[key])}: {count}'
+                            "</title></rect>")
                 x += count * scale
         total = sum(bar.counts.values())
-        body.append(f'<text class="yg-muted" x="{_fmt(x + 4)}" y="{_fmt(y + 12)}">{total} {esc(unit)}</text>')
+        body.append(f'<text class="yg-muted" x="{_fmt(x + 4)}" y="{_fmt(y + 12)}">{total} '
+                    f'{esc(unit[0] if total == 1 else unit[1])}</text>')
         y += ROW_HEIGHT
     body.append(f'<line class="yg-axis" x1="{_fmt(label_width)}" x2="{_fmt(label_width)}" y1="{MARGIN - 4}" '
                 f'y2="{_fmt(y)}"/>')

@@ -1,4 +1,4 @@
-"""The site's charts, computed from the package: what is counted, grouped and linked in each (see charts for drawing)."""
+"""The site's charts, computed from the package: what each counts, groups and links to (charts does the drawing)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def targets_by_year_and_domain(site: Site, page: str = "targets.html") -> str:
     bars = [charts.Bar(f"{year} 年" if year != NO_DEADLINE else "无时限 no deadline", dict(counts[year]),
                        f"{page}#year={year}") for year in years]
     return charts.stacked_bars("Targets by deadline year and reform domain (指标按完成年份和改革领域)", bars,
-                               domain_keys(), "targets")
+                               domain_keys(), ("target", "targets"))
 
 
 def tasks_by_domain_per_plan(site: Site, plans_dir: str = "plans/") -> str:
@@ -39,7 +39,8 @@ def tasks_by_domain_per_plan(site: Site, plans_dir: str = "plans/") -> str:
     for plan in site.plans:
         counts = Counter(task.get("domain") or "" for task in site.plan_rows(plan["plan_id"], "tasks"))
         bars.append(charts.Bar(plan_label(plan), dict(counts), f"{plans_dir}{plan['plan_id']}.html#outline"))
-    return charts.stacked_bars("Tasks by reform domain, per plan (各方案任务的改革领域)", bars, domain_keys(), "tasks")
+    return charts.stacked_bars("Tasks by reform domain, per plan (各方案任务的改革领域)", bars, domain_keys(),
+                               ("task", "tasks"))
 
 
 def leads_by_function(site: Site, agencies_page: str = "agencies.html") -> str:
@@ -57,7 +58,7 @@ def leads_by_function(site: Site, agencies_page: str = "agencies.html") -> str:
     bars = [charts.Bar(f"{code_label('function', f)} ({len(bodies[f])})", dict(tasks[f]),
                        f"{agencies_page}#function={f}") for f in order]
     return charts.stacked_bars("Tasks led, by the function of the lead body (牵头单位职能); in brackets the number "
-                               "of bodies", bars, plans, "tasks led")
+                               "of bodies", bars, plans, ("task led", "tasks led"))
 
 
 def plan_timeline(site: Site, plan_id: str) -> str:

@@ -125,8 +125,8 @@ def plan_page(site: Site, plan: dict[str, str]) -> str:
     targets = site.plan_rows(plan_id, "targets")
     tasks = site.plan_rows(plan_id, "tasks")
     corrections = site.plan_rows(plan_id, "corrections")
-    summary = " · ".join(x for x in (plan.get("jurisdiction"), plan.get("issue_date") and f"issued {plan['issue_date']}",
-                                     plan.get("doc_number")) if x)
+    issued = plan.get("issue_date") and f"issued {plan['issue_date']}"
+    summary = " · ".join(x for x in (plan.get("jurisdiction"), issued, plan.get("doc_number")) if x)
     document = [(header(c), esc(site.mask(plan.get(c)))) for c in site.columns.get("plans", []) if c not in OFFSETS]
     cite_row = {k: (v or None) for k, v in plan.items()}
     lines = [f"# {esc(site.mask(plan.get('title') or plan_id))}", "",
