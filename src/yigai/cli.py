@@ -277,8 +277,12 @@ def docs_command(out_dir: Path, package_dir: Path, sources_dir: Path, check: boo
         return
     site.write_generated(root / "docs")
     if not no_site:
-        click.echo(str(site.build_site(root, out_dir, package_dir, sources_dir, font=font,
-                                       data_docs=not no_data_docs)))
+        notes: list[str] = []
+        built = site.build_site(root, out_dir, package_dir, sources_dir, font=font, data_docs=not no_data_docs,
+                                notes=notes)
+        for note in notes:
+            err_console.print(note, highlight=False, markup=False, soft_wrap=True)
+        click.echo(str(built))
 
 
 @command(main, "extract")

@@ -34,6 +34,9 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 SHOTS = REPO / "build" / "test-artifacts" / "site"
 PAGES = {"home": "index.html", "plan": None, "targets": "targets.html", "dictionary": "data-dictionary.html"}
 CJK_FAMILIES = {name.strip('"') for name in fonts.SYSTEM_CJK_FONTS} | {fonts.FAMILY}
+# A system font that fontconfig substitutes for one of the stack's names (on a machine that has CJK fonts).
+CJK_FAMILY_NAME = re.compile(r"CJK|Han|Hei|Song|Ming|Kai|YaHei|PingFang|Hiragino|WenQuanYi|Fallback|\bSC\b|\bTC\b",
+                             re.IGNORECASE)
 WAIT_MS = 20_000
 
 
@@ -136,7 +139,8 @@ def test_chinese_renders_with_a_real_font(name, browser, server, built_package):
             if not cjk:
                 continue
             checked += 1
-            real = [f for f in used if f["familyName"] in CJK_FAMILIES or f["isCustomFont"]]
+            real = [f for f in used if f["familyName"] in CJK_FAMILIES or f["isCustomFont"]
+                    or CJK_FAMILY_NAME.search(f["familyName"])]
             assert sum(f["glyphCount"] for f in real) >= cjk, (path, text[:40], used)
             if no_system_cjk_font():
                 assert any(f["isCustomFont"] for f in used), (path, text[:40], used)
@@ -155,6 +159,20 @@ def test_the_site_has_every_page_and_no_remote_asset(site, built_package):
         assert (site / "texts" / f"{plan['plan_id']}.html").is_file()
     pages = [p for p in site.rglob("*.html") if "data-docs" not in p.parts]
     assert datadocs.remote_assets(site) == [] and pages
+
+
+def test_the_bundled_font_covers_every_common_chinese_character_of_the_site(site):
+    from fontTools.ttLib import TTFont
+
+    css = (site / fonts.CSS_NAME).read_text(encoding="utf-8")
+    font_file = site / "stylesheets" / re.search(r'url\("([^"]+)"\)', css).group(1)
+    cmap = set(TTFont(str(font_file)).getBestCmap())
+    used = fonts.site_characters(site)
+    common = {c for c in used if "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef"}
+    assert len(common) > 500
+    missing = sorted(c for c in common if ord(c) not in cmap)
+    assert not missing, missing
+    assert len(cmap) < 3 * len(used), "the subset holds far more than the site uses"
 
 
 def test_every_link_and_anchor_of_the_generated_pages_resolves(site):

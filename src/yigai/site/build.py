@@ -74,7 +74,7 @@ def _mkdocs(config_path: Path) -> None:
 
 
 def build_site(root: Path, out_dir: Path, package_dir: Path, sources_dir: Path, font: Path | None = None,
-               data_docs: bool = True, cache_dir: Path | None = None) -> Path:
+               data_docs: bool = True, cache_dir: Path | None = None, notes: list[str] | None = None) -> Path:
     """Build the documentation site into out_dir (replaced only when the build succeeds); return out_dir.
 
     Args:
@@ -85,6 +85,8 @@ def build_site(root: Path, out_dir: Path, package_dir: Path, sources_dir: Path, 
         font: a CJK font file to subset instead of Source Han Sans SC from the npm registry.
         data_docs: also render the Great Expectations Data Docs into data-docs/.
         cache_dir: where fetched packages are kept (default: YIGAI_CACHE or build/cache).
+        notes: a list to which what the reader of the build should know is appended (font size and coverage,
+            Data Docs assets that could not be made local).
 
     Raises:
         YigaiError: when MkDocs reports an error or a warning, or an asset cannot be fetched.
@@ -104,9 +106,16 @@ def build_site(root: Path, out_dir: Path, package_dir: Path, sources_dir: Path, 
         (staging / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                                             encoding="utf-8")
         _mkdocs(staging / "mkdocs.yml")
-        fonts.bundle(built, cache_dir, font)
+        bundled = fonts.bundle(built, cache_dir, font)
+        said = [f"font subset: {bundled['file']}, {bundled['characters']} characters, {bundled['bytes']} bytes"]
+        if bundled["missing"]:
+            said.append(f"the font lacks {len(bundled['missing'])} character(s) the site uses: "
+                        + " ".join(f"U+{ord(c):04X}" for c in bundled["missing"][:20]))
         if data_docs:
-            datadocs.build(package_dir, built / DATA_DOCS_DIR, cache_dir)
+            dropped = datadocs.build(package_dir, built / DATA_DOCS_DIR, cache_dir)
+            said += [f"Data Docs: removed a remote asset that has no local copy: {url}" for url in dropped]
+        if notes is not None:
+            notes.extend(said)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         os.replace(built, out_dir)

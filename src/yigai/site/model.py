@@ -46,6 +46,9 @@ class Site:
         self.spam = sorted({r["original"] for r in self.rows("corrections")
                             if r.get("kind") == SPAM_KIND and r.get("original")}, key=lambda s: (-len(s), s))
         self.tasks = {r["task_id"]: r for r in self.rows("tasks")}
+        self.responsibilities_by_task: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for row in self.rows("responsibilities"):
+            self.responsibilities_by_task[row["task_id"]].append(row)
         self.agencies = {r["agency_id"]: r for r in self.rows("agencies")}
         self.by_plan: dict[str, dict[str, list[dict[str, str]]]] = defaultdict(lambda: defaultdict(list))
         for table, rows in self.tables.items():
@@ -82,16 +85,6 @@ class Site:
     def leads(self, task_id: str, role: str = "lead") -> list[dict[str, str]]:
         """The responsibilities rows of a task with the given role, in package order."""
         return [r for r in self.responsibilities_by_task.get(task_id, []) if r.get("role") == role]
-
-    @property
-    def responsibilities_by_task(self) -> dict[str, list[dict[str, str]]]:
-        """The responsibilities rows grouped by task_id."""
-        if not hasattr(self, "_by_task"):
-            grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
-            for row in self.rows("responsibilities"):
-                grouped[row["task_id"]].append(row)
-            self._by_task = grouped
-        return self._by_task
 
     def agency_name(self, agency_id: str) -> str:
         """The canonical name of a body, or its id when the agencies table does not list it."""

@@ -62,7 +62,7 @@ def _outline(site: Site, plan_id: str, page: str) -> str:
         title = site.mask(task.get("heading")) or site.mask(task.get("text"))[:OUTLINE_SNIPPET] + "…"
         parts = [f'<span class="yg-path">{esc(task.get("label") or task.get("path"))}</span> {esc(title)}']
         if task.get("deadline") or task.get("deadline_text"):
-            parts.append(badge(f"⏱ {task.get('deadline_text') or task['deadline']}", "deadline"))
+            parts.append(badge(f"{task.get('deadline_text') or task['deadline']}", "deadline"))
         if task.get("domain"):
             parts.append(badge(code_label("domain", task["domain"]), "domain"))
         leads = [link(href(page, "agencies.md", r["agency_id"]), site.agency_name(r["agency_id"]))
@@ -92,7 +92,7 @@ def _responsibilities(site: Site, plan_id: str, page: str) -> str:
         bodies = {role: "、".join(
             link(href(page, "agencies.md", r["agency_id"]), site.agency_name(r["agency_id"]),
                  f"{r.get('mention') or ''} ({r.get('rule')}{', flagged' if r.get('flagged') == 'true' else ''})")
-            + (" ⚑" if r.get("flagged") == "true" else "") for r in mine if r.get("role") == role)
+            + (" ※" if r.get("flagged") == "true" else "") for r in mine if r.get("role") == role)
             for role in ("lead", "co")}
         anchor = local_id(task["task_id"])
         rows.append([link(f"#task-{anchor}", task.get("path") or anchor),
@@ -147,7 +147,7 @@ def plan_page(site: Site, plan: dict[str, str]) -> str:
         lines += ["This plan states no quantified targets.", ""]
     lines += ["## Outline {#outline}", "", f"{len(tasks)} tasks, as numbered in the plan.", "",
               block(_outline(site, plan_id, page)), "## Who leads which task {#responsibilities}", "",
-              "⚑ marks a row whose reading is uncertain (see the extraction rule in the tooltip).", "",
+              "※ marks a row whose reading is uncertain (see the extraction rule in the tooltip).", "",
               block(_responsibilities(site, plan_id, page)), "## Corrections {#corrections}", ""]
     lines += ([block(corrections_table(site, corrections))] if corrections else ["No corrections.", ""])
     lines += ["## Rows {#rows}", "", block(table(["table", "rows"], [
