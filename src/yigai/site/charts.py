@@ -33,7 +33,7 @@ STYLE = ("<style>.yg-chart text{font-family:var(--md-text-font-family,sans-serif
 
 def text_width(text: str, size: float = FONT_SIZE) -> float:
     """The approximate drawn width of a label: wide (CJK) characters one em, others a bit over half an em."""
-    return sum(size if unicodedata.east_asian_width(c) in "WF" else size * 0.58 for c in text)
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else size * 0.62 for c in text)
 
 
 def _fmt(number: float) -> str:
