@@ -30,6 +30,7 @@ release: $(STAMP)
 	$(BIN)/yigai release
 
 ## docs: regenerate docs/data-dictionary.md and docs/cli.md and build the site into build/site
+##       (fetches the CJK font and the Data Docs' assets with npm into build/cache the first time)
 docs: $(STAMP)
 	$(BIN)/yigai docs --out build/site
 

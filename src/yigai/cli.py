@@ -248,28 +248,41 @@ def download_command(release_ref: str, dest: Path, base_url: str | None) -> None
               show_default=True, help="Folder of plan folders (for each plan's source facts).")
 @click.option("--check", is_flag=True, help="Only check that docs/data-dictionary.md and docs/cli.md are up to date.")
 @click.option("--no-site", is_flag=True, help="Regenerate docs/data-dictionary.md and docs/cli.md only.")
-def docs_command(out_dir: Path, package_dir: Path, sources_dir: Path, check: bool, no_site: bool) -> None:
+@click.option("--font", "font", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A CJK font (OpenType/TrueType) to subset for the site, instead of Source Han Sans SC fetched "
+                   "from the npm registry.")
+@click.option("--no-data-docs", is_flag=True, help="Skip the Great Expectations Data Docs (data-docs/ in the site).")
+def docs_command(out_dir: Path, package_dir: Path, sources_dir: Path, check: bool, no_site: bool, font: Path | None,
+                 no_data_docs: bool) -> None:
     """Regenerate the generated docs pages and build the documentation site (MkDocs Material).
+
+    The site has a page per plan (targets, outline, lead bodies, corrections) and per plan text, the targets and
+    agencies across plans, SVG charts, Chinese search, a bundled CJK font subset and offline Data Docs. Fonts and
+    Data Docs assets are fetched once with npm into build/cache (or $YIGAI_CACHE).
 
     \b
     Example:
       yigai docs --out build/site
     """
-    from yigai import docs
+    from yigai import site
 
     root = Path.cwd()
     if not (root / "mkdocs.yml").is_file():
         raise YigaiError("no mkdocs.yml here", file=str(root), hint="run `yigai docs` from the repository root")
     if check:
-        stale = docs.stale_pages(root / "docs")
+        stale = site.stale_pages(root / "docs")
         if stale:
             raise YigaiError(f"generated pages are out of date: {', '.join(stale)}", hint="run `yigai docs --no-site`")
         click.echo("generated pages are up to date")
         return
-    docs.write_generated(root / "docs")
+    site.write_generated(root / "docs")
     if not no_site:
-        click.echo(str(docs.build_site(root, out_dir, package_dir, sources_dir)))
-
+        notes: list[str] = []
+        built = site.build_site(root, out_dir, package_dir, sources_dir, font=font, data_docs=not no_data_docs,
+                                notes=notes)
+        for note in notes:
+            err_console.print(note, highlight=False, markup=False, soft_wrap=True)
+        click.echo(str(built))
 
 
 @command(main, "extract")
