@@ -306,8 +306,12 @@ def extract_command(file: Path, output_format: str, table: str | None, plan_id: 
     if output_format == "csv" and table is None:
         raise click.UsageError("--format csv prints one table: name it with --table (e.g. --table targets)")
     agency_registry = registry_module.load(sources_dir / sources.REGISTRY_FILE)
-    result = draft.run(draft.read_file(file), plan_id=plan_id, registry=agency_registry, admin_code=admin_code,
-                       name=file.name)
+    try:
+        result = draft.run(draft.read_file(file), plan_id=plan_id, registry=agency_registry, admin_code=admin_code,
+                           name=file.name)
+    except draft.NotText as exc:
+        exc.file = str(file)
+        raise
     err_console.print(f"read {file} as {result.encoding}", highlight=False)
     for note in result.notes:
         err_console.print(f"[yellow]note:[/] {note}", highlight=False)

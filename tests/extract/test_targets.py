@@ -115,7 +115,7 @@ def test_a_condition_inside_the_indicator_is_not_a_target():
 
 
 def test_figures_that_lost_their_separator_pair_with_listed_years():
-    rows = extract("到2017年、2018年底全区户籍人口规范签约率分别达25%35%。")
+    rows = extract("到2017年、2018年底全区户籍人口规范签约率分别达25%35%。", head=HEAD.replace("2020年1月2日", "2017年1月2日"))
     assert [(r["value"], r["deadline"], r["deadline_text"]) for r in rows] == \
         [(25, "2017-12-31", "2017年"), (35, "2018-12-31", "2018年底")]
     assert {r["indicator"] for r in rows} == {"户籍人口规范签约率"}
@@ -171,7 +171,7 @@ def test_deadline_of_a_lead_in_paragraph_carries_into_its_list():
 
 
 def test_deadlines_of_months_five_year_plans_and_names():
-    assert only("2017年8月底前,各市要明确一个县启动试点工作。")["deadline"] == "2017-08-31"
+    assert only("2020年8月底前,各市要明确一个县启动试点工作。")["deadline"] == "2020-08-31"
     assert only("到“十四五”末,覆盖率达到90%。")["deadline"] == "2025-12-31"
     assert only("推进2023年中央财政支持项目建设,新增3家护理院。")["deadline"] is None
     assert only("2023年上半年,覆盖率达到90%。")["deadline"] == "2023-06-30"

@@ -1,31 +1,67 @@
-"""Read targets from tables of indicators inside a plan (指标 | 单位 | 2020年 | 2025年 | 属性 …).
+"""Read targets from tables of indicators inside a plan (指标 | 单位 | 2020年 | 2025年 | 属性 …), in any layout.
 
-Many plans list their main indicators in a table. Scraped pages give such a table either with one row per line
-and cells separated by tabs, | or spaces (normalisation turns tabs into spaces), or with one cell per line (the header cells first, then each
-row's cells in turn). A table counts as a table of targets when its header names an indicator column (指标,
-指标名称) and a target column (目标, 目标值, or a year such as 2025年 — the latest year when there are several,
-the earlier ones being baselines). Each row gives one target: the indicator cell (its unit in brackets, 人均预期
-寿命（岁）), the value in the target column (≥95, ≤10, 8-10, 78左右), the deadline from the column's year (or from a
-deadline stated just above the table), and the quote from the indicator cell to the value cell.
+A scraped page gives such a table in one of two shapes:
+
+* one row per line, its cells separated by ``|`` (a Markdown rule line ``|---|`` is skipped) or by tabs or runs of
+  spaces (normalisation writes both as one space);
+* one cell per line: the header cells first, then each row's cells in turn (rows are told apart by their row
+  number when the table has a 序号 column).
+
+The header names the columns by their meaning: the indicator (指标, 指标名称, 主要指标), targets (目标值, 预期值, or
+a year such as 2025年), baselines (基期值, 现状值, or the earliest of several year columns, or a year before the
+plan was issued), the unit (单位), the attribute (属性: 预期性/约束性), the category (类别, 领域) and the row number
+(序号). A header may be split over two lines: the second line either continues it, or says what the year columns
+above it hold (2023年 / 2024年 over 完成值 / 目标值). A table counts as a table of targets when its header names
+an indicator column and at least one target column.
+
+Rows are fitted to the header by what their cells look like (a number, a unit, a value, an attribute), so a row
+whose category cell was merged into the first row of its group (and so has a cell fewer), or whose indicator holds
+a space, is still read right; a category written on a line of its own is skipped. Each value in a target column
+gives one target: the indicator cell (its unit in brackets is taken off: 人均预期寿命（岁）), the comparator and
+value (≥95, <6, >60, 80, 3.1, 7.5-8.0, 78左右, 90以上, 1:1.3), the unit (from the value cell, else the unit column,
+else the brackets of the indicator name: ‰, 1/10万, 张/千人 → 张 per thousand, 万人次 → 人次 × 10000; a rate with no
+unit anywhere is read as % and reported), and the deadline of the column's year, else of a deadline stated in the
+lines just above the table (到2025年，主要指标如下), else the plan's default. The quote runs from the row's first
+cell to the value cell. A target cell that is not a number (达到省定标准, 持续下降) gives no target and is reported
+(kind target-not-numeric); an empty cell (—, -, /) gives nothing.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
+from yigai.changes import Change
 from yigai.extract.deadlines import find_deadlines, period_end
-from yigai.extract.figures import Found, aliases, comparator_after, comparator_before, find_figures, fold, units
+from yigai.extract.figures import (Figure, Found, aliases, comparator_after, comparator_before, find_figures, fold,
+                                   units)
+from yigai.extract.target_clauses import RATE_END, Context
 
-DELIMITER = re.compile(r"[\t|\u3000 ]+")
-INDICATOR = re.compile(r"^指标(?:名称|内容|项目)?$")
-NUMBER_COLUMN = re.compile(r"^(?:序号|编号)$")
-TARGET = re.compile(r"^(?:(?P<year>(?:19|20)\d{2})年?(?:底|末)?(?:目标值?|目标|预期值?)?|目标值?|预期(?:目标|值)?)$")
-UNIT = re.compile(r"^(?:计量)?单位$")
-HEADER_CELL = re.compile(r"^(?:序号|编号|类别|领域|分类|维度|属性|指标性质|指标属性|性质|备注|说明|基期值?|基数|现状值?|"
-                         r"基线值?|现值|责任单位|牵头单位|牵头部门|(?:(?:19|20)\d{2}年?.{0,4}))$")
-UNIT_IN_NAME = re.compile(r"[(（](?P<unit>[^()（）]{1,6})[)）]\s*$")
-RELATIVE = re.compile(r"增长|增幅|下降|降低|提高|减少|较|比上年|年均")
+PIPE = re.compile(r"\s*[|｜]\s*")
+SPACE = re.compile(r"[\t\u3000 ]+")
+BRACKETS = re.compile(r"^[(（](.*)[)）]$")
+YEAR_CELL = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*年?(?:底|末)?\s*[(（]?(?P<role>[^()（）]{0,6})[)）]?$")
+COLUMN_WORDS: dict[str, re.Pattern[str]] = {
+    "indicator": re.compile(r"^(?:主要|具体|核心|关键|二级|三级)?指标(?:名称|内容|项目|名)?$|^(?:指标|项目)名称$"),
+    "number": re.compile(r"^(?:序号|编号|序)$"),
+    "category": re.compile(r"^(?:类别|类型|领域|分类|维度|方面|一级指标|指标类别|指标类型|指标分类)$"),
+    "unit": re.compile(r"^(?:计量)?单位$"),
+    "attribute": re.compile(r"^(?:指标)?(?:属性|性质)$"),
+    "baseline": re.compile(r"^(?:基期|基数|基线|现状|现值|基础|完成|实际)值?$"),
+    "target": re.compile(r"^(?:目标|预期|规划|期末)(?:值|目标|任务)?$"),
+    "other": re.compile(r"^(?:备注|说明|数据来源|责任单位|牵头单位|牵头部门|责任部门|配合单位)$"),
+}
+ROLE_WORDS = {"baseline": re.compile(r"基期|基数|基线|现状|现值|基础|完成|实际"), "target": re.compile(r"目标|预期|规划|期末")}
+EMPTY_CELL = re.compile(r"^[—\-－/／–~～无]*$")
+ATTRIBUTE_CELL = re.compile(r"^(?:预期性|约束性|预期|约束|指导性)$")
+UNIT_IN_NAME = re.compile(r"[(（](?P<unit>[^()（）]{1,8})[)）]\s*$")
+RANGE_CELL = re.compile(r"^(?P<a>\d+(?:\.\d+)?)\s*[-~—–至到]\s*(?P<b>\d+(?:\.\d+)?)(?P<unit>.*)$")
+RELATIVE = re.compile(r"增长|增幅|下降|降低|提高|减少|较|比上年|年均|每年")
+OUTLINE_LABEL = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]+[章节条])")
+MAX_LINE = 400
+MAX_HEADER_CELL = 16
 
 
 @dataclass
@@ -38,113 +74,175 @@ class Cell:
 
 
 @dataclass
-class _Header:
-    indicator: int
-    target: int
-    unit: int | None
-    number: int | None
-    year: int | None
-    label: Cell
+class Column:
+    """One column of a header: its meaning and, for a target column, the year it states."""
 
-    def accepts(self, row: list[Cell]) -> bool:
-        """True when a run of cells reads as a row of this table (its number cell is a number, its value parses)."""
-        if max(self.indicator, self.target) >= len(row) or any(len(c.text) > 60 for c in row):
-            return False
-        if self.number is not None and self.number < len(row) and not re.fullmatch(r"\d{1,3}", row[self.number].text):
-            return False
-        return _value(row[self.target].text) is not None
+    kind: str
+    year: int | None = None
+    label: Cell | None = None
 
 
-def _header(cells: list[Cell]) -> _Header | None:
-    names = [re.sub(r"\s+", "", c.text) for c in cells]
-    indicator = next((i for i, n in enumerate(names) if INDICATOR.match(n)), None)
-    targets = [(i, TARGET.match(n)) for i, n in enumerate(names) if TARGET.match(n)]
-    if indicator is None or not targets:
-        return None
-    index, match = max(targets, key=lambda t: (t[1].group("year") or "9999", t[0]))
-    unit = next((i for i, n in enumerate(names) if UNIT.match(n)), None)
-    number = next((i for i, n in enumerate(names) if NUMBER_COLUMN.match(n)), None)
-    return _Header(indicator, index, unit, number, int(match.group("year")) if match.group("year") else None,
-                   cells[index])
+@dataclass
+class Table:
+    """A table of targets: its columns, rows of cells fitted to them, and its span in the text."""
+
+    columns: list[Column]
+    rows: list[list[Cell | None]]
+    start: int
+    end: int
+
+
+def column_of(cell: str) -> Column | None:
+    """The meaning of a header cell, or None when it is not a header word."""
+    name = re.sub(r"\s+", "", cell)
+    inner = BRACKETS.match(name)
+    name = inner.group(1) if inner else name
+    year = YEAR_CELL.match(name)
+    if year:
+        role = year.group("role")
+        kind = "baseline" if ROLE_WORDS["baseline"].search(role) else "target" if ROLE_WORDS["target"].search(role) \
+            else "year" if not role or role in ("值", "年") else None
+        return Column(kind, int(year.group("year"))) if kind else None
+    for kind, pattern in COLUMN_WORDS.items():
+        if pattern.match(name):
+            return Column(kind)
+    return None
 
 
 def _lines(text: str, start: int) -> list[Cell]:
     out, offset = [], 0
     for line in text.split("\n"):
-        stripped = line.strip()
-        if offset + len(line) > start and stripped:
-            lead = len(line) - len(line.lstrip())
-            out.append(Cell(stripped, offset + lead, offset + lead + len(stripped)))
+        if offset + len(line) > start:
+            stripped = line.strip()
+            if stripped:
+                lead = len(line) - len(line.lstrip())
+                out.append(Cell(stripped, offset + lead, offset + lead + len(stripped)))
         offset += len(line) + 1
     return out
 
 
-def _split_cells(line: Cell) -> list[Cell]:
+def _cells(line: Cell, delimiter: re.Pattern[str]) -> list[Cell]:
+    """Split a line into cells; a '|' line keeps its empty cells (a Markdown row's outer pipes are dropped)."""
+    if len(line.text) > MAX_LINE:
+        return []
     cells, position = [], 0
-    for piece in DELIMITER.split(line.text) + [None]:
-        if piece is None:
-            break
-        at = line.text.find(piece, position) if piece else position
-        if piece.strip():
-            lead = len(piece) - len(piece.lstrip())
-            cells.append(Cell(piece.strip(), line.start + at + lead, line.start + at + lead + len(piece.strip())))
-        position = at + len(piece)
-    return cells
+    for match in list(delimiter.finditer(line.text)) + [None]:
+        end = match.start() if match else len(line.text)
+        piece = line.text[position:end]
+        cells.append(Cell(piece, line.start + position, line.start + end))
+        position = match.end() if match else len(line.text)
+    if delimiter is PIPE:
+        if cells and not cells[0].text:
+            cells = cells[1:]
+        if cells and not cells[-1].text:
+            cells = cells[:-1]
+    return [c for c in cells if c.text or delimiter is PIPE]
 
 
-def _tables(text: str, start: int) -> list[tuple[_Header, list[list[Cell]], int, int]]:
-    """Every table of targets: (header, rows of cells, span start, span end)."""
-    lines = _lines(text, start)
-    found, i = [], 0
-    while i < len(lines):
-        cells = _split_cells(lines[i])
-        header = _header(cells) if len(cells) >= 2 else None
-        if header:  # one row per line
-            rows, j = [], i + 1
-            while j < len(lines):
-                row = _split_cells(lines[j])
-                if re.fullmatch(r"[|\-: ]+", lines[j].text):  # the rule under a Markdown header
-                    j += 1
-                    continue
-                if len(row) < 2:
-                    break
-                rows.append(row)
-                j += 1
-            found.append((header, rows, lines[i].start, lines[j - 1].end))
-            i = j
-            continue
-        k = i
-        while k < len(lines) and len(lines[k].text) <= 16 and \
-                any(p.match(lines[k].text) for p in (HEADER_CELL, INDICATOR, UNIT, TARGET)):
-            k += 1
-        header = _header(lines[i:k]) if k - i >= 2 else None
-        if header:  # one cell per line
-            width, rows, j = k - i, [], k
-            while j + width <= len(lines):
-                row = lines[j:j + width]
-                if not header.accepts(row):
-                    break
-                rows.append(row)
-                j += width
-            if rows:
-                found.append((header, rows, lines[i].start, lines[j - 1].end))
-                i = j
-                continue
-        i += 1
-    return found
+def _delimiter(line: Cell) -> re.Pattern[str]:
+    return PIPE if ("|" in line.text or "｜" in line.text) else SPACE
 
 
-def _value(cell: str) -> tuple[str | None, object] | None:
-    """Parse a target cell (≥95, 8-10, 78左右, ≤10/10万): returns (comparator or None, figure) or None."""
+def _header(cells: list[Cell]) -> list[Column] | None:
+    """The columns of a header row, or None when a cell is not a header word."""
+    columns = []
+    for cell in cells:
+        column = column_of(cell.text) if len(cell.text) <= MAX_HEADER_CELL else None
+        if column is None:
+            return None
+        column.label = cell
+        columns.append(column)
+    return columns
+
+
+def _annotate(columns: list[Column], notes: list[Column]) -> bool:
+    """Apply a second header line that says what the year columns hold (完成值 / 目标值); False if it does not fit."""
+    years = [c for c in columns if c.kind == "year" or (c.year and c.kind in ("baseline", "target"))]
+    if len(notes) != len(years) or not all(n.kind in ("baseline", "target") for n in notes):
+        return False
+    for column, note in zip(years, notes):
+        column.kind = note.kind
+    return True
+
+
+def _finish(columns: list[Column], issue_year: int | None) -> list[Column] | None:
+    """Decide what plain year columns hold, and check the header names an indicator and a target column."""
+    years = [c for c in columns if c.kind == "year"]
+    explicit_target = any(c.kind == "target" for c in columns)
+    for k, column in enumerate(years):
+        earliest = len(years) > 1 and k == 0 and (issue_year is None or column.year <= issue_year)
+        if explicit_target or (issue_year and column.year < issue_year) or earliest:
+            column.kind = "baseline"
+        else:
+            column.kind = "target"
+    kinds = [c.kind for c in columns]
+    if kinds.count("indicator") != 1 or "target" not in kinds:
+        return None
+    return columns
+
+
+# --- fitting a row to the header ---------------------------------------------------------------------------------
+
+def parse_unit(written: str) -> tuple[str, float, str | None] | None:
+    """A unit as written in a unit column or brackets: (published unit, factor, per-unit part) or None."""
+    written = fold(written.strip()).replace(" ", "")
+    if not written:
+        return None
+    if re.fullmatch(r"1?:[xX×]|1?:1?", written) or written in ("1:X", "比例"):
+        return "比例", 1.0, None
+    if written.startswith("1/") and "/" + written[2:] in aliases():
+        written = written[1:]
+    if written in units():
+        return written, 1.0, None
+    if written in aliases():
+        unit, factor = aliases()[written]
+        return unit, factor, None
+    if "/" in written and not written.startswith("/"):
+        head, per = written.split("/", 1)
+        found = parse_unit(head)
+        if found and per and not found[2]:
+            return found[0], found[1], per
+    return None
+
+
+@dataclass
+class Value:
+    """What a target cell says: a figure with its comparator, or words that are not a number."""
+
+    figure: Figure | None
+    comparator: str | None = None
+    approximate: bool = False
+    relative: bool = False
+    words: str = ""
+
+
+def parse_value(cell: str) -> Value | None:
+    """Read a target cell (≥95, <6, 7.5-8.0, 78左右, 90以上, 1:1.3, 力争每年降低0.5个百分点以上).
+
+    Returns None for an empty cell (—, -, /), Value(figure=None, words=…) for words that are not a number.
+    """
     folded = fold(cell.strip())
+    if EMPTY_CELL.match(folded):
+        return None
+    span = RANGE_CELL.match(folded)
+    if span:
+        a, b = float(span.group("a")), float(span.group("b"))
+        written = span.group("unit").strip()
+        unit = parse_unit(written) if written else None
+        if b > a and (not written or unit):
+            factor = unit[1] if unit else 1.0
+            name = unit[0] if unit else None
+            return Value(Figure(0, len(folded), round(a * factor, 6), round(b * factor, 6), name,
+                                units()[name].kind if name else "none", False), "range")
     figures = find_figures(folded)
     if len(figures) != 1:
-        return None
+        return Value(None, words=cell.strip()) if re.search(r"[\u3400-\u9fff]", folded) and not figures else None
     figure = figures[0]
     before = comparator_before(folded, 0, figure.start)
-    rest = folded[:before.start if before else figure.start].strip()
     tail = comparator_after(folded, figure.end)
-    if rest or folded[tail.end:].strip():
+    lead = folded[:before.start if before else figure.start].strip()
+    rest = folded[tail.end:].strip()
+    if rest or (lead and not re.fullmatch(r"[\u3400-\u9fff]{1,10}", lead)):
         return None
     if figure.value_max is not None:
         comparator = "range"
@@ -152,46 +250,247 @@ def _value(cell: str) -> tuple[str | None, object] | None:
         comparator = "="
     else:
         comparator = tail.type or (before.type if before else "=")
-    return comparator, figure, tail.approximate
+    return Value(figure, comparator, tail.approximate, bool(RELATIVE.search(lead)))
 
 
-def read(text: str, folded: str, body_start: int, default_deadline: tuple[str, str] | None,
-         plan_year: int | None = None) -> tuple[list[Found], list[tuple[int, int]]]:
+def _fit_score(kind: str, cell: Cell | None) -> int:
+    if cell is None:
+        return 0
+    text = cell.text
+    if kind == "number":
+        return 2 if re.fullmatch(r"\d{1,3}", text) else -3
+    if kind == "indicator":
+        return 2 if re.search(r"[\u3400-\u9fff]", text) and not parse_unit(text) and not ATTRIBUTE_CELL.match(text) \
+            and (parse_value(text) is None or parse_value(text).figure is None or len(text) > 8) else -3
+    if kind == "unit":
+        return 2 if parse_unit(text) else (0 if EMPTY_CELL.match(text) else -2)
+    if kind == "attribute":
+        return 2 if ATTRIBUTE_CELL.match(text) else -1
+    if kind in ("target", "baseline"):
+        value = parse_value(text)
+        if EMPTY_CELL.match(fold(text)):
+            return 1
+        return 2 if value and value.figure else (0 if value else -2)
+    if kind == "category":
+        return 1 if re.fullmatch(r"[\u3400-\u9fff]{2,10}", text) else -2
+    return 0
+
+
+def fit(columns: list[Column], cells: list[Cell]) -> list[Cell | None] | None:
+    """Assign a row's cells to the columns (None for a column the row lacks), or None when the row does not fit."""
+    kinds = [c.kind for c in columns]
+    m, n = len(kinds), len(cells)
+    candidates: list[list[Cell | None]] = []
+    if n == m:
+        candidates.append(list(cells))
+    if n < m:
+        droppable = [i for i, k in enumerate(kinds) if k not in ("indicator", "target")]
+        for dropped in itertools.combinations(droppable, m - n):
+            it = iter(cells)
+            candidates.append([None if i in dropped else next(it) for i in range(m)])
+    if m < n <= m + 3:
+        extra = n - m
+        candidates.append(list(cells[extra:]))  # leading category cells the header does not name
+        at = kinds.index("indicator")
+        merged = Cell(" ".join(c.text for c in cells[at:at + extra + 1]), cells[at].start, cells[at + extra].end)
+        candidates.append(list(cells[:at]) + [merged] + list(cells[at + extra + 1:]))
+    best, best_score = None, None
+    for row in candidates:
+        score = sum(_fit_score(kind, cell) for kind, cell in zip(kinds, row))
+        if best_score is None or score > best_score:
+            best, best_score = row, score
+    if best is None:
+        return None
+    indicator = best[kinds.index("indicator")]
+    targets = [best[i] for i, k in enumerate(kinds) if k == "target" and best[i] is not None]
+    if indicator is None or _fit_score("indicator", indicator) < 0 or not targets or \
+            all(_fit_score("target", cell) < 0 for cell in targets):
+        return None
+    return best
+
+
+# --- finding tables ----------------------------------------------------------------------------------------------
+
+def _category_line(line: Cell) -> bool:
+    return bool(re.fullmatch(r"[\u3400-\u9fff]{2,12}", line.text)) and not OUTLINE_LABEL.match(line.text)
+
+
+def _line_table(lines: list[Cell], i: int, issue_year: int | None) -> tuple[Table, int] | None:
+    """A table with one row per line whose header starts at lines[i]; returns (table, index after it)."""
+    delimiter = _delimiter(lines[i])
+    cells = _cells(lines[i], delimiter)
+    columns = _header(cells) if len(cells) >= 2 else None
+    if columns is None:
+        return None
+    j = i + 1
+    while j < len(lines) and j <= i + 2:
+        more = _header(_cells(lines[j], _delimiter(lines[j])))
+        if not more:
+            break
+        if not _annotate(columns, more):
+            columns = columns + more
+        j += 1
+    columns = _finish(columns, issue_year)
+    if columns is None:
+        return None
+    table = Table(columns, [], lines[i].start, lines[j - 1].end)
+    while j < len(lines):
+        line = lines[j]
+        if re.fullmatch(r"[|｜\-:： ]+", line.text):  # the rule under a Markdown header
+            j += 1
+            continue
+        row = fit(columns, _cells(line, delimiter if delimiter is PIPE else _delimiter(line)))
+        if row is None:
+            if _category_line(line) and j + 1 < len(lines) and \
+                    fit(columns, _cells(lines[j + 1], _delimiter(lines[j + 1]))) is not None:
+                j += 1
+                continue
+            break
+        table.rows.append(row)
+        table.end = line.end
+        j += 1
+    return (table, j) if table.rows else None
+
+
+def _cell_table(lines: list[Cell], i: int, issue_year: int | None) -> tuple[Table, int] | None:
+    """A table with one cell per line whose header cells start at lines[i]."""
+    k = i
+    while k < len(lines) and len(lines[k].text) <= MAX_HEADER_CELL and column_of(lines[k].text):
+        k += 1
+    if k - i < 3:
+        return None
+    columns = _header(lines[i:k])
+    columns = _finish(columns, issue_year) if columns else None
+    if columns is None:
+        return None
+    kinds = [c.kind for c in columns]
+    table = Table(columns, [], lines[i].start, lines[k - 1].end)
+    j = k
+    if "number" in kinds:
+        at = kinds.index("number")
+        after = len(kinds) - at - 1
+        expected = 1
+        while j < len(lines) and not (lines[j].text == str(expected)):
+            if j - k > 2 or not _category_line(lines[j]):
+                return None
+            j += 1
+        while j < len(lines) and lines[j].text == str(expected):
+            nxt = j + 1
+            while nxt < len(lines) and lines[nxt].text != str(expected + 1) and nxt - j <= after + 2:
+                nxt += 1
+            cells = lines[j:nxt] if nxt < len(lines) and lines[nxt].text == str(expected + 1) else \
+                lines[j:j + 1 + after]
+            row = fit(columns[at:], list(cells[:1 + after]))
+            if row is None:
+                break
+            table.rows.append([None] * at + row)
+            table.end = cells[min(len(cells), 1 + after) - 1].end
+            j += len(cells)
+            expected += 1
+    else:
+        width = len(columns)
+        while j + width <= len(lines):
+            row = fit(columns, lines[j:j + width])
+            if row is None:
+                break
+            table.rows.append(row)
+            table.end = lines[j + width - 1].end
+            j += width
+    return (table, j) if table.rows else None
+
+
+def tables(text: str, start: int, issue_year: int | None = None) -> list[Table]:
+    """Every table of targets after offset `start`."""
+    lines = _lines(text, start)
+    found, i = [], 0
+    while i < len(lines):
+        result = _line_table(lines, i, issue_year) or _cell_table(lines, i, issue_year)
+        if result:
+            found.append(result[0])
+            i = result[1]
+        else:
+            i += 1
+    return found
+
+
+# --- targets -------------------------------------------------------------------------------------------------------
+
+def _unit(name: str) -> tuple[str, float, str | None] | None:
+    match = UNIT_IN_NAME.search(name)
+    return parse_unit(match.group("unit")) if match else None
+
+
+def _caption_deadline(ctx: Context, lines: list[Cell], ends: list[int], table: Table) -> tuple[str, str] | None:
+    """A deadline stated in the three lines above a table (到2025年，主要指标如下：), else the plan's default."""
+    k = bisect.bisect_right(ends, table.start)
+    above = lines[max(0, k - 3):k]
+    if above:
+        phrases = find_deadlines(ctx.text, ctx.plan_year, above[0].start, table.start,
+                                 {line.start for line in above}, ctx.folded)
+        if phrases:
+            return phrases[-1].dates[-1], phrases[-1].text
+    return ctx.default_deadline
+
+
+def read(ctx: Context, body_start: int) -> tuple[list[Found], list[tuple[int, int]]]:
     """Return (targets found in tables of indicators, spans of those tables, which prose reading skips)."""
     out: list[Found] = []
     spans = []
-    for header, rows, span_start, span_end in _tables(text, body_start):
-        spans.append((span_start, span_end))
-        deadline = (period_end(header.year), header.label.text) if header.year else None
-        if deadline is None:
-            above = _lines(text[:span_start], body_start)[-2:]
-            begin = above[0].start if above else span_start
-            phrases = find_deadlines(text, plan_year, begin, span_start, {line.start for line in above}, folded)
-            deadline = (phrases[-1].dates[-1], phrases[-1].text) if phrases else default_deadline
-        for row in rows:
-            if not header.accepts(row):
-                continue
-            comparator, figure, approximate = _value(row[header.target].text)
-            name = row[header.indicator].text
-            unit = figure.unit or _unit(name) or (_unit(f"({row[header.unit].text})")
-                                                  if header.unit is not None and header.unit < len(row) else None)
-            indicator = UNIT_IN_NAME.sub("", name).strip() or name
-            cell, target = row[header.indicator], row[header.target]
-            start, end = (cell.start, target.end) if cell.start < target.start else (target.start, target.end)
-            figure.start, figure.end = target.start, target.end
-            figure.unit = unit
-            out.append(Found(figure, comparator, approximate, bool(RELATIVE.search(indicator)) or unit == "个百分点",
-                             indicator, None, deadline[0] if deadline else None, deadline[1] if deadline else None,
-                             start, end))
+    lines = _lines(ctx.text, body_start)
+    ends = [line.end for line in lines]
+    for table in tables(ctx.text, body_start, ctx.issue_year):
+        spans.append((table.start, table.end))
+        kinds = [c.kind for c in table.columns]
+        caption = None
+        for row in table.rows:
+            name_cell = row[kinds.index("indicator")]
+            unit_cell = row[kinds.index("unit")] if "unit" in kinds else None
+            for column, cell in zip(table.columns, row):
+                if column.kind != "target" or cell is None:
+                    continue
+                if column.year:
+                    deadline = (period_end(column.year), column.label.text)
+                else:
+                    caption = caption or _caption_deadline(ctx, lines, ends, table) or (None, None)
+                    deadline = caption
+                found = _target(ctx, name_cell, unit_cell, cell, deadline)
+                if found:
+                    found.start = next(c.start for c in row if c is not None)
+                    out.append(found)
     return out, spans
 
 
-def _unit(name: str) -> str | None:
-    match = UNIT_IN_NAME.search(name)
-    if not match:
+def _target(ctx: Context, name_cell: Cell, unit_cell: Cell | None, cell: Cell,
+            deadline: tuple[str | None, str | None]) -> Found | None:
+    """The target of one value cell, or None (reported when the cell holds words, not a number)."""
+    name = name_cell.text
+    value = parse_value(cell.text)
+    if value is None:
         return None
-    written = match.group("unit").strip().replace("％", "%")
-    if written in units():
-        return written
-    found = aliases().get(written)
-    return found[0] if found else None
+    if value.figure is None:
+        ctx.changes.append(Change("extract", "target-not-numeric", "flagged", cell.text, "",
+                                  f"the table sets {cell.text} for the indicator {name}: not a number, so no target "
+                                  "row is drafted", cell.start, cell.end))
+        return None
+    figure = value.figure
+    in_name = _unit(name)
+    indicator = UNIT_IN_NAME.sub("", name).strip() if in_name else name
+    written = (parse_unit(unit_cell.text) if unit_cell is not None else None) or in_name
+    unit, per = figure.unit, None
+    if unit is None and written:
+        unit, factor, per = written
+        figure.value = round(figure.value * factor, 6)
+        figure.value_max = round(figure.value_max * factor, 6) if figure.value_max is not None else None
+    if per and "每" not in indicator:
+        indicator = f"每{per}{indicator}"
+    if unit is None and RATE_END.search(indicator) and 0 < figure.value <= 100:
+        unit = "%"
+        ctx.changes.append(Change("extract", "target-unit-inferred", "flagged", cell.text, cell.text + "%",
+                                  f"the table gives no unit for the rate {indicator}; its value is read as a "
+                                  "percentage", cell.start, cell.end))
+    figure.unit = unit
+    figure.kind = units()[unit].kind if unit else "none"
+    figure.start, figure.end = cell.start, cell.end
+    relative = value.relative or bool(RELATIVE.search(indicator)) or unit == "个百分点"
+    return Found(figure, value.comparator, value.approximate, relative, indicator, None, deadline[0], deadline[1],
+                 name_cell.start, cell.end)
