@@ -144,6 +144,11 @@ def _draft(registry: Registry, code: str, function: str, name: str, mention: str
     """Add (or find) a draft body; its id is <code>-<function>[-<suffix>], numbered when taken by another body."""
     base = f"{code}-{function}" + (f"-{suffix}" if suffix else "")
     candidate, n = base, 1
+    taken = registry.agencies.get(candidate)
+    if taken is not None and taken.name != name and taken.name.endswith("部门") and mention not in taken.aliases:
+        taken.name = name   # a draft named only by its function (省级卫生健康部门) gets the name a short form gives
+        taken.aliases.append(mention)
+        return taken
     while candidate in registry.agencies and registry.agencies[candidate].name != name:
         n += 1
         candidate = f"{base}-{n}"

@@ -12,6 +12,7 @@ Clause styles (the brackets may be half- or full-width; items are separated by �
   flagged (rule unlabelled-list): the text does not say who leads. When the clause does name a lead ("牵头单位:A;
   责任单位:B" or "责任单位:A牵头,B"), the listed bodies are co (labelled-co); bare names with neither label nor verb
   next to a lead are co and flagged (shared-duty).
+* a line of its own that opens with such a label and is not in brackets (责任单位：A、B) is read like a clause.
 * inherited: a segment "以下均需A及B负责,不再列出" makes A and B co-responsible (rule inherited) for every later
   task of the same outline level; they are recorded with the words and position printed in the clause.
 
@@ -29,6 +30,8 @@ from dataclasses import dataclass
 
 
 CLAUSE = re.compile(r"[(（]([^()（）]{2,600})[)）]")
+# A responsibility line without brackets, on a line of its own: 责任单位：市卫生健康委、市医保局 (its content).
+LABEL_LINE = re.compile(r"(?<=\n)(?:牵头单位|牵头部门|责任单位|责任部门|负责单位|负责部门|配合单位|配合部门|实施单位)\s*[:：][^\n]{2,300}(?=\n|$)")
 CLAUSE_CUE = re.compile(r"牵头|责任单位|责任部门|负责单位|负责部门|按职责分工负责|分工负责|配合单位|配合部门|协办单位|负责\s*$")
 LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(牵头单位|牵头部门|牵头)\s*[:：]"), "lead"),
@@ -85,9 +88,12 @@ def looks_like_body(name: str) -> bool:
 
 
 def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans (brackets included) of the responsibility clauses in text[start:end]."""
-    return [(start + m.start(), start + m.end()) for m in CLAUSE.finditer(text[start:end])
-            if CLAUSE_CUE.search(m.group(1))]
+    """Spans of the responsibility clauses in text[start:end]: in brackets (brackets included), or a line of its own
+    that opens with a label (责任单位：A、B); the reader skips one character at either end of a span."""
+    spans = [(m.start(), m.end()) for m in CLAUSE.finditer(text, start, end)
+             if CLAUSE_CUE.search(m.group(1))]
+    spans += [(m.start() - 1, m.end() + 1) for m in LABEL_LINE.finditer(text, start, end)]
+    return sorted(spans)
 
 
 def _trim(piece: str) -> tuple[str, int]:

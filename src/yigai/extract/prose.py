@@ -23,8 +23,10 @@ prose is not known to name a body until it resolves.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from yigai import divisions
+from yigai.extract import collectives
 from yigai.extract.clauses import BODY_SUFFIX, Mention
 
 BOUNDARY = re.compile(r"[。；;，,：:！？!?\n]")
@@ -46,12 +48,14 @@ BY = re.compile(r"由")
 OPENING = re.compile(r"^(?:(?:同时|此外|另外|并且?|其中|原则上|为此|对此|今后|应由|由)|(?:到|至|在|于)?(?:19|20)\d{2}年(?:\d{1,2}月)?"
                      r"(?:\d{1,2}日)?(?:底|末)?(?:前|以前|之前|内|起)?|年内|年底前|今年|每年|\s)+")
 ADVERBS = re.compile(r"(?:等部门|等单位|等|都|均|也|还|要|应当|应|须|必须|积极|主动|继续|同时|共同|切实|具体|分别|进一步|"
-                     r"要加快|加快|认真|统一|自主|按规定|依法|有计划地|全部|全面|一律|按照?职责分?工?)+$")
+                     r"要加快|加快|认真|统一|自主|按规定|依法|有计划地|全部|全面|一律|按照?职责分?工?|每年|每季度|每月|定期)+$")
 ALTERNATIVE = re.compile(r"或者|或是|或")
 JOINERS = ("、", "和", "及", "与", "以及")
 COLLECTIVE_END = ("政府", "部门", "机关", "医院", "机构", "卫生院", "中心", "医共体", "医联体", "集团", "共同体", "联合体",
                   "领导小组", "医改办", "财政", "各地", "各地区", "市（州）", "市(州)", "行委）", "行委)", "区）", "区)",
-                  "市）", "市)", "以上市", "省辖市", "设区市", "单位", "各市", "各州", "各县", "各区", "街道", "乡镇")
+                  "市）", "市)", "以上市", "省辖市", "设区市", "单位", "各市", "各州", "各县", "各区", "街道", "乡镇", "镇")
+LEVEL_WORDS = ("省", "市", "州", "县", "区", "乡", "镇")
+LEVEL_NOUN = re.compile(r"^[省市州县区乡镇](?P<noun>级.+)$")
 MAX_SUBJECT = 80
 # How many verbs of a clause are tried as the end of its subject (深化医改领导小组要…: 深化 is part of the name).
 MAX_VERBS = 4
@@ -73,12 +77,13 @@ def _plausible(name: str) -> bool:
 def _split_items(subject: str, offset: int) -> list[tuple[str, int, int]]:
     """Split a run of bodies at 、 (outside brackets) and at 和/及/与 after a body's name; (name, start, end)."""
     pieces, depth, begin = [], 0, 0
+    joined = max((len(w) for w in _listed_scopes() if subject.startswith(w)), default=0)   # 各区、县（市）…
     for i, char in enumerate(subject):
         if char in "(（":
             depth += 1
         elif char in ")）":
             depth = max(0, depth - 1)
-        elif char == "、" and depth == 0:
+        elif char == "、" and depth == 0 and i >= joined:
             pieces.append((begin, i))
             begin = i + 1
     pieces.append((begin, len(subject)))
@@ -96,11 +101,21 @@ def _split_items(subject: str, offset: int) -> list[tuple[str, int, int]]:
     return [(name, start, end) for name, start, end in out if name]
 
 
+@lru_cache(maxsize=1)
+def _listed_scopes() -> tuple[str, ...]:
+    """Scope words that hold a 、 (各区、县（市）, 各市、州): one collective, not a list of bodies."""
+    table = collectives.rules()
+    return tuple(w for w in list(table.scopes) + list(table.prefecture_counties) if "、" in w)
+
+
 def _shared_noun(items: list[tuple[str, int, int]]) -> list[str]:
     """The names to resolve: 广州、深圳市三级公立医院 → 广州市三级公立医院, 深圳市三级公立医院 (a list sharing its noun)."""
     names = [name for name, _, _ in items]
     if len(items) < 2:
         return names
+    level = LEVEL_NOUN.match(names[-1])
+    if level:   # 市、县级人民政府 → 市级人民政府, 县级人民政府
+        return [name + level.group("noun") if name in LEVEL_WORDS else name for name in names[:-1]] + [names[-1]]
     last = divisions.find_in(names[-1])
     if not last:
         return names

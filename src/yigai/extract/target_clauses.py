@@ -188,7 +188,7 @@ def read_clause(ctx: Context, para: Paragraph, sentence: Sentence, seed: Deadlin
     """The targets of folded[start:end], one clause of a sentence whose state is carried in `sentence`."""
     folded = ctx.folded
     figures = [f for f in find_figures(folded, start, end) if valid(ctx, para, f)]
-    each = target_scopes.EACH.search(folded, start, end)
+    each = next(target_scopes.each(folded, start, end), None)
     if each and (not figures or each.start() < figures[0].start):
         sentence.scope = ctx.text[each.start():each.end()]
     elif target_scopes.OWN_SCOPE.match(folded, start):
@@ -297,7 +297,7 @@ def _rows(ctx: Context, para: Paragraph, sentence: Sentence, seed: Deadline | No
         subject_end = verdict.verb.start()
     else:
         subject_end = head.start
-    each = [m for m in target_scopes.EACH.finditer(folded, segment, subject_end)]
+    each = list(target_scopes.each(folded, segment, subject_end))
     if each:
         sentence.scope = text[each[-1].start():each[-1].end()]
     elif target_scopes.OWN_SCOPE.match(folded, segment):

@@ -21,7 +21,18 @@ EACH = re.compile(rf"(?:每个|每一个|各个|每(?![千万百十]+(?:人|名|
                   rf"(?:(?![要应将把在对按均都须需的和])[{CJK}]){{0,12}}"
                   r"(?:地级以上市|地级市|联盟|医院|机构|中心|卫生院|医共体|医联体|集团|团队|县|市|区|州|盟|旗|乡镇|街镇|街道|"
                   r"社区|村|卫生室|站|院|所|单位|科室|学校|园区|片区|网格)(?:[(（][^()（）]{1,12}[)）](?:县|市|区)?)?"
-                  r"(?![域内级场民、])(?!(?:人民)?政府|党委|卫生|财政|医保|医疗保障|发展|人力|编制|民政|教育|部门|[委局办厅])")
+                  r"(?![域内级场民、(（])")
+# Words after a 各 phrase that make it the name of bodies (各市州卫生健康委要…, 各区人民政府要…): who acts, not a scope.
+BODY_AFTER = re.compile(r"[州市县区]?(?:人民政府|政府|党委|卫生|财政|医保|医疗保障|发展|人力|编制|民政|教育|部门|[委局办厅])")
+
+
+def each(folded: str, start: int, end: int):
+    """The 每/各 phrases in folded[start:end] that say what a figure applies to (not bodies named as actors)."""
+    for match in EACH.finditer(folded, start, end):
+        if not BODY_AFTER.match(folded, match.end()):
+            yield match
+
+
 # A clause opening with its own whole-area, regional or per-capita subject, or with a verb of building (a new
 # statement), does not take a 每/各 scope from an earlier clause.
 OWN_SCOPE = re.compile(r"[,，;；、\s]*(?:人均|每千人口|每万人口|每十万人口|全(?:市|省|区|县|州)|总|县域|市域|区域|辖区|居民|城乡|"

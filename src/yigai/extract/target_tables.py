@@ -20,7 +20,8 @@ a space, is still read right; a category written on a line of its own is skipped
 gives one target: the indicator cell (its unit in brackets is taken off: 人均预期寿命（岁）), the comparator and
 value (≥95, <6, >60, 80, 3.1, 7.5-8.0, 78左右, 90以上, 1:1.3), the unit (from the value cell, else the unit column,
 else the brackets of the indicator name: ‰, 1/10万, 张/千人 → 张 per thousand, 万人次 → 人次 × 10000; a rate with no
-unit anywhere is read as % and reported), and the deadline of the column's year, else of a deadline stated in the
+unit anywhere is read as % and reported; a unit in brackets after a target column's name, 目标值（%）, holds for the
+whole column), the scope (a population opening the indicator: 重点人群签约率 → 重点人群), and the deadline of the column's year, else of a deadline stated in the
 lines just above the table (到2025年，主要指标如下), else the plan's default. The quote runs from the row's first
 cell to the value cell. A target cell that is not a number (达到省定标准, 持续下降) gives no target and is reported
 (kind target-not-numeric); an empty cell (—, -, /) gives nothing.
@@ -34,6 +35,7 @@ import re
 from dataclasses import dataclass
 
 from yigai.changes import Change
+from yigai.extract import target_scopes
 from yigai.extract.deadlines import find_deadlines, period_end
 from yigai.extract.figures import (Figure, Found, aliases, comparator_after, comparator_before, find_figures, fold,
                                    units)
@@ -49,11 +51,13 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
     "category": re.compile(r"^(?:类别|类型|领域|分类|维度|方面|一级指标|指标类别|指标类型|指标分类)$"),
     "unit": re.compile(r"^(?:计量)?单位$"),
     "attribute": re.compile(r"^(?:指标)?(?:属性|性质)$"),
-    "baseline": re.compile(r"^(?:基期|基数|基线|现状|现值|基础|完成|实际)值?$"),
+    "baseline": re.compile(r"^(?:基期|基数|基线|现状|现值|基础|完成|实际)(?:值|水平|数)?$"),
     "target": re.compile(r"^(?:目标|预期|规划|期末)(?:值|目标|任务)?$"),
     "other": re.compile(r"^(?:备注|说明|数据来源|责任单位|牵头单位|牵头部门|责任部门|配合单位)$"),
 }
 ROLE_WORDS = {"baseline": re.compile(r"基期|基数|基线|现状|现值|基础|完成|实际"), "target": re.compile(r"目标|预期|规划|期末")}
+# A unit in brackets after a column's name (目标值（%）, 2025年（张）): the unit of every value in the column.
+HEADER_UNIT = re.compile(r"^(?P<name>.+?)[(（](?P<unit>[^()（）]{1,8})[)）]$")
 EMPTY_CELL = re.compile(r"^[—\-－/／–~～无]*$")
 ATTRIBUTE_CELL = re.compile(r"^(?:预期性|约束性|预期|约束|指导性)$")
 UNIT_IN_NAME = re.compile(r"[(（](?P<unit>[^()（）]{1,8})[)）]\s*$")
@@ -80,6 +84,7 @@ class Column:
     kind: str
     year: int | None = None
     label: Cell | None = None
+    unit: str | None = None
 
 
 @dataclass
@@ -97,6 +102,12 @@ def column_of(cell: str) -> Column | None:
     name = re.sub(r"\s+", "", cell)
     inner = BRACKETS.match(name)
     name = inner.group(1) if inner else name
+    unit = HEADER_UNIT.match(name)
+    if unit and parse_unit(unit.group("unit")):
+        column = column_of(unit.group("name"))
+        if column and column.kind in ("target", "baseline", "year"):
+            column.unit = unit.group("unit")
+            return column
     year = YEAR_CELL.match(name)
     if year:
         role = year.group("role")
@@ -453,7 +464,7 @@ def read(ctx: Context, body_start: int) -> tuple[list[Found], list[tuple[int, in
                 else:
                     caption = caption or _caption_deadline(ctx, lines, ends, table) or (None, None)
                     deadline = caption
-                found = _target(ctx, name_cell, unit_cell, cell, deadline)
+                found = _target(ctx, name_cell, unit_cell, cell, deadline, column.unit)
                 if found:
                     found.start = next(c.start for c in row if c is not None)
                     out.append(found)
@@ -461,7 +472,7 @@ def read(ctx: Context, body_start: int) -> tuple[list[Found], list[tuple[int, in
 
 
 def _target(ctx: Context, name_cell: Cell, unit_cell: Cell | None, cell: Cell,
-            deadline: tuple[str | None, str | None]) -> Found | None:
+            deadline: tuple[str | None, str | None], column_unit: str | None = None) -> Found | None:
     """The target of one value cell, or None (reported when the cell holds words, not a number)."""
     name = name_cell.text
     value = parse_value(cell.text)
@@ -475,7 +486,8 @@ def _target(ctx: Context, name_cell: Cell, unit_cell: Cell | None, cell: Cell,
     figure = value.figure
     in_name = _unit(name)
     indicator = UNIT_IN_NAME.sub("", name).strip() if in_name else name
-    written = (parse_unit(unit_cell.text) if unit_cell is not None else None) or in_name
+    written = (parse_unit(unit_cell.text) if unit_cell is not None else None) or in_name or \
+        (parse_unit(column_unit) if column_unit else None)
     unit, per = figure.unit, None
     if unit is None and written:
         unit, factor, per = written
@@ -492,5 +504,6 @@ def _target(ctx: Context, name_cell: Cell, unit_cell: Cell | None, cell: Cell,
     figure.kind = units()[unit].kind if unit else "none"
     figure.start, figure.end = cell.start, cell.end
     relative = value.relative or bool(RELATIVE.search(indicator)) or unit == "个百分点"
-    return Found(figure, value.comparator, value.approximate, relative, indicator, None, deadline[0], deadline[1],
-                 name_cell.start, cell.end)
+    population = target_scopes.POPULATION.match(indicator)
+    return Found(figure, value.comparator, value.approximate, relative, indicator,
+                 population.group() if population else None, deadline[0], deadline[1], name_cell.start, cell.end)
