@@ -259,7 +259,9 @@ def test_lucheng_responsibilities():
         "330302-finance": ("co", "labelled-co", False),
         "330302-human-resources-social-security": ("co", "labelled-co", False)}
     assert plan.responsibilities("2.1.4")["330302-development-reform"]["role"] == "lead"
-    assert roles(plan.responsibilities("3.3")) == {"330302-reform-office": ("lead", "prose", False)}
+    assert roles(plan.responsibilities("3.3")) == {"330302-reform-office": ("lead", "prose", False),
+                                                  "330302-government": ("co", "prose", True),
+                                                  "330302-government-townships": ("co", "prose", True)}
     annex = [plan.responsibilities(f"A1.{n}") for n in range(1, 13)]
     assert all(sum(r["role"] == "lead" for r in rows.values()) == 1 for rows in annex)
     assert roles(annex[2]) == {"330302-health": ("lead", "annex-table", False),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from yigai import normalise
-from yigai.extract import plans, target_tables, targets
+from yigai.extract import plans, table_layouts, targets
 
 HEAD = ("某某省人民政府关于印发某某省卫生健康规划的通知\n\n各市人民政府：\n\n现印发给你们。\n\n某某省人民政府\n"
         "2021年3月1日\n\n某某省卫生健康规划\n\n一、主要指标\n\n")
@@ -92,7 +92,7 @@ def test_a_rate_without_any_unit_is_a_percentage_and_reported():
     ("力争每年降低0.5个百分点以上", (">=", 0.5, None)),
 ])
 def test_value_cells(cell, expected):
-    value = target_tables.parse_value(cell)
+    value = table_layouts.parse_value(cell)
     assert (value.comparator, value.figure.value, value.figure.value_max) == expected
 
 
@@ -101,7 +101,7 @@ def test_value_cells(cell, expected):
     ("万人次", ("人次", 10000.0, None)), ("1：X", ("比例", 1.0, None)), ("岁", ("岁", 1.0, None)), ("公里", None),
 ])
 def test_units_as_written_in_a_unit_column(written, expected):
-    assert target_tables.parse_unit(written) == expected
+    assert table_layouts.parse_unit(written) == expected
 
 
 def test_prose_around_a_table_is_still_read_and_the_table_is_not_read_twice():
