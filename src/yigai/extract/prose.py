@@ -210,11 +210,14 @@ def read_prose(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> 
     mentions: list[Mention] = []
     position = start
     led = False
+    skip, k = sorted(skip), 0
     for boundary in list(BOUNDARY.finditer(text, start, end)) + [None]:
         chunk_end = boundary.start() if boundary else end
         chunk_start = position
         position = boundary.end() if boundary else end
-        if any(s <= chunk_start < e for s, e in skip) or chunk_end <= chunk_start:
+        while k < len(skip) and skip[k][1] <= chunk_start:
+            k += 1
+        if (k < len(skip) and skip[k][0] <= chunk_start) or chunk_end <= chunk_start:
             continue
         chunk = text[chunk_start:chunk_end]
         found = _read_chunk(chunk, chunk_start, led)
