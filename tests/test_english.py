@@ -45,11 +45,19 @@ def test_every_division_gets_a_latin_name():
     ("330100-staffing", "中共杭州市委机构编制委员会办公室", "330100", "staffing",
      "Institutional Staffing Commission Office of the CPC Committee of Hangzhou City"),
     ("330100-government-districts", "杭州市各区人民政府", "330100", "government",
-     "People's Government of every district of Hangzhou City"),
+     "District people's governments of Hangzhou City"),
     ("330000-government-counties", "浙江省各县（市、区）人民政府", "330000", "government",
-     "People's Government of every county-level division of Zhejiang Province"),
-    ("330000-health-prefectures", "浙江省卫生健康委员会", "330000", "health",
-     "Health Commission of every prefecture-level division of Zhejiang Province"),
+     "County-level people's governments of Zhejiang Province"),
+    ("330000-health-prefectures", "浙江省各市卫生健康行政部门", "330000", "health",
+     "Prefecture-level health authorities of Zhejiang Province"),
+    ("330000-medical-institution-secondary", "浙江省各二级以上医疗机构", "330000", "medical-institution",
+     "Secondary and higher-level medical institutions of Zhejiang Province"),
+    ("330000-hospital-secondary", "浙江省各二级公立医院", "330000", "hospital",
+     "Secondary public hospitals of Zhejiang Province"),
+    ("330000-medical-alliance-lead", "浙江省各医疗联合体牵头医院", "330000", "medical-alliance",
+     "Lead hospitals of all medical alliances of Zhejiang Province"),
+    ("330106-primary-care", "杭州市西湖区社区卫生服务中心", "330106", "primary-care",
+     "Community Health Service Center of Xihu District, Hangzhou"),
     ("120000-government-binhai", "天津滨海新区管理委员会", "120000", "government",
      "Management Committee of Binhai New Area, Tianjin"),
     ("330100-organisation-work-committee", "中共杭州市直属机关工作委员会", "330100", "organisation",
@@ -77,7 +85,21 @@ def test_every_registry_agency_has_a_complete_and_unique_english_name():
 def test_every_function_code_has_body_types_documented():
     table = english._data("functions_en.yml")["functions"]  # noqa: SLF001
     assert set(table) == set(metadata.enum_values("function"))
-    assert all(spec["default"] for spec in table.values())
+    assert all(spec["default"] and spec["plural"] for spec in table.values())
+
+
+def test_every_collective_suffix_of_the_id_scheme_has_an_english_template():
+    from yigai.extract import collectives
+
+    templates = english._names()["collective_ids"]  # noqa: SLF001
+    assert set(collectives.suffixes()) <= set(templates)
+    assert all("{plural}" in t and "{place}" in t for t in templates.values())
+
+
+def test_a_single_body_whose_id_suffix_is_not_a_collective_is_named_as_one_body():
+    built = english.agency_name("330100-government-binhai", "杭州市滨海管理委员会", "330100", "government")
+    assert english.collective_suffix("330100-government-binhai", "330100", "government") is None
+    assert built.name_en.startswith("Management Committee")
 
 
 def test_the_published_agencies_have_english_names(built_package):

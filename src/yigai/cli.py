@@ -302,8 +302,9 @@ def extract_command(file: Path, output_format: str, table: str | None, plan_id: 
     """Draft the rows of every table for one new raw document (no source.yml needed).
 
     Runs the whole pipeline (normalise, plan facts, tasks, agencies, targets) on FILE and prints the draft rows
-    with the package's column names, for review before the plan is added under sources/. The file may be UTF-8
-    or GB18030 (the encoding used is reported on stderr); a document whose jurisdiction cannot be told gets null
+    with the package's column names, for review before the plan is added under sources/. The file may be UTF-8,
+    GB18030/GBK or UTF-16 with a byte-order mark (the encoding used is reported on stderr); an empty or binary
+    file, or one over 20 MB, is refused with an error. A document whose jurisdiction cannot be told gets null
     jurisdiction fields. The agencies table lists only the bodies the draft rows refer to.
 
     \b
@@ -319,8 +320,12 @@ def extract_command(file: Path, output_format: str, table: str | None, plan_id: 
     if output_format == "csv" and table is None:
         raise click.UsageError("--format csv prints one table: name it with --table (e.g. --table targets)")
     agency_registry = registry_module.load(sources_dir / sources.REGISTRY_FILE)
-    result = draft.run(draft.read_file(file), plan_id=plan_id, registry=agency_registry, admin_code=admin_code,
-                       name=file.name)
+    try:
+        result = draft.run(draft.read_file(file), plan_id=plan_id, registry=agency_registry, admin_code=admin_code,
+                           name=file.name)
+    except draft.NotText as exc:
+        exc.file = str(file)
+        raise
     err_console.print(f"read {file} as {result.encoding}", highlight=False)
     for note in result.notes:
         err_console.print(f"[yellow]note:[/] {note}", highlight=False)

@@ -5,7 +5,8 @@ the place-name readings and exceptions of src/yigai/data/names_en.yml) and the E
 province's is the fixed name the central government uses. An agency's English name is the body type its Chinese
 name ends with, from the list of its function (src/yigai/data/functions_en.yml), then "of" and its jurisdiction:
 "Health Bureau of Xihu District, Hangzhou". Party bodies are named "… of the CPC Committee of
-…", collective bodies "… of every district of …", bodies of a new area or development zone "… of Binhai New Area,
+…", collective bodies by the suffix of their id ("County-level people's governments of Qinghai Province", see
+names_en.yml `collective_ids`), bodies of a new area or development zone "… of Binhai New Area,
 Tianjin".
 """
 
@@ -172,6 +173,25 @@ class AgencyName:
     complete: bool
 
 
+def collective_suffix(agency_id: str, admin_code: str, function: str) -> str | None:
+    """The collective suffix of an agency id (<admin_code>-<function>-<suffix>), or None for a single body."""
+    prefix = f"{admin_code}-{function}-"
+    if not agency_id.startswith(prefix):
+        return None
+    suffix = agency_id[len(prefix):]
+    return suffix if suffix in (_names().get("collective_ids") or {}) else None
+
+
+def _collective_template(agency_id: str, name: str, admin_code: str, function: str) -> str | None:
+    """The English template of a collective agency (names_en.yml `collective_ids`), or None for a single body."""
+    suffix = collective_suffix(agency_id, admin_code, function)
+    if suffix is None:
+        return None
+    if suffix == "secondary" and "以上" in name:
+        suffix = "secondary-and-higher"
+    return _names()["collective_ids"][suffix]
+
+
 def agency_name(agency_id: str, name: str, admin_code: str, function: str) -> AgencyName:
     """Build the English name of a body (see the module docstring); `complete` is False when part of the Chinese
     name matched no documented form (the function's default body type is then used)."""
@@ -181,15 +201,17 @@ def agency_name(agency_id: str, name: str, admin_code: str, function: str) -> Ag
     if committee:
         rest = rest[1:]
     names = _names()
+    functions = _data("functions_en.yml")
+    spec = (functions.get("functions") or {}).get(function) or {"default": "Government Body", "forms": {}}
+    template = _collective_template(agency_id, name, admin_code, function)
+    if template:
+        return AgencyName(template.format(plural=spec.get("plural") or "government bodies",
+                                          place=jurisdiction_en(admin_code)), complete=True)
     collective = None
     for prefix, english in _longest_first(names.get("collective") or {}):
         if rest.startswith(prefix):
             collective, rest = english, rest[len(prefix):]
             break
-    if collective is None:
-        collective = (names.get("collective_ids") or {}).get(agency_id.rsplit("-", 1)[-1])
-    functions = _data("functions_en.yml")
-    spec = (functions.get("functions") or {}).get(function) or {"default": "Government Body", "forms": {}}
     body, leftover = spec["default"], rest
     for forms in (spec.get("forms") or {}, functions.get("any") or {}):
         match = next(((zh, en) for zh, en in _longest_first(forms) if rest.endswith(zh)), None)

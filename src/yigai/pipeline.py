@@ -71,7 +71,8 @@ def run(plan: PlanSource, registry: Registry, draft: bool = False) -> PlanResult
     else:
         responsibility = extract_agencies.run(plan.plan_id, text, tasks, jurisdiction, registry)
         issuers = extract_agencies.resolve_issuers(facts.issuers, jurisdiction, registry)
-    targets = extract_targets.run(plan.plan_id, text, tasks, facts)
+    reading = extract_targets.read(plan.plan_id, text, tasks, facts)
+    targets = reading.rows
 
     plan_row = {
         "plan_id": plan.plan_id,
@@ -102,7 +103,7 @@ def run(plan: PlanSource, registry: Registry, draft: bool = False) -> PlanResult
         "targets": targets,
     }
     result.changes += [Change("extract", "plan-fact", "flagged", "", "", note) for note in facts.notes]
-    result.changes += responsibility.changes + issuers.changes
+    result.changes += responsibility.changes + issuers.changes + reading.changes
     result.changes += curate.run(plan, result.rows, text, registry)
     result.changes += indicators.run(result.rows, indicators.for_plan_directory(plan.directory))
     _fill_issuer_names(result.rows, registry)

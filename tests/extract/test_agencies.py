@@ -68,9 +68,10 @@ def test_lead_verb_and_shared_duty_with_trimming():
     assert by_task["1.1"]["330102-staffing"]["mention"] == "区编委办"
 
 
-def test_shared_duty_without_lead_is_co_and_flagged():
-    by_task, _, _ = responsibilities(item("（区财政局等部门按职责分工负责）"))
-    assert roles(by_task["1.1"]) == {"330102-finance": ("co", "shared-duty", True)}
+def test_shared_duty_without_lead_takes_the_first_body_as_lead_flagged():
+    by_task, _, _ = responsibilities(item("（区财政局、区卫健局等部门按职责分工负责）"))
+    assert roles(by_task["1.1"]) == {"330102-finance": ("lead", "shared-duty", True),
+                                     "330102-health": ("co", "shared-duty", True)}
 
 
 def test_unlabelled_list_takes_first_as_lead_and_flags_all():
@@ -121,13 +122,14 @@ def test_prose_roles_by_verb():
 
 
 def test_prose_ignores_nouns_and_non_bodies():
-    text = item("", "区卫健局主要负责人兼办公室主任。各公立医院负责制定方案。落实《党支部参与决策意见》。")
+    text = item("", "区卫健局主要负责人兼办公室主任。鼓励三级医院牵头组建医联体。公立医院可以自主分配。"
+                    "落实《党支部参与决策意见》。实行院长负责制。")
     by_task, result, _ = responsibilities(text)
     assert by_task == {} and result.changes == []
 
 
 def test_generic_mentions_are_neither_rows_nor_reports():
-    by_task, result, _ = responsibilities(item("(区卫健局牵头,有关部门、各相关部门、各地、医疗机构等按职责分工负责)"))
+    by_task, result, _ = responsibilities(item("(区卫健局牵头,有关部门、各相关部门、各地、其他单位等按职责分工负责)"))
     assert set(by_task["1.1"]) == {"330102-health"}
     assert result.changes == []
 
@@ -165,13 +167,14 @@ def test_collective_body_draft():
     assert [c.kind for c in result.changes] == ["draft-agency"]
 
 
-def test_class_phrase_names_the_body_of_the_plans_own_level_only():
+def test_class_phrase_of_the_plans_own_level_names_its_body_and_a_lower_level_a_collective():
     reg = Registry()
     reg.add(Agency("330000-health", "浙江省卫生健康委员会", "330000", "health", []))
     text = item("", "省级卫生健康部门要会同相关部门建立标准。县级卫生健康行政部门要加强监管。")
     by_task, result, _ = responsibilities(text, jurisdiction=PROVINCE, reg=reg)
-    assert roles(by_task["1.1"]) == {"330000-health": ("lead", "prose", False)}
-    assert result.changes == []
+    assert roles(by_task["1.1"]) == {"330000-health": ("lead", "prose", False),
+                                     "330000-health-counties": ("co", "prose", True)}
+    assert [(c.kind, c.replacement) for c in result.changes] == [("draft-agency", "浙江省各县级卫生健康行政部门")]
 
 
 def test_annex_table_rows():
@@ -256,7 +259,9 @@ def test_lucheng_responsibilities():
         "330302-finance": ("co", "labelled-co", False),
         "330302-human-resources-social-security": ("co", "labelled-co", False)}
     assert plan.responsibilities("2.1.4")["330302-development-reform"]["role"] == "lead"
-    assert roles(plan.responsibilities("3.3")) == {"330302-reform-office": ("lead", "prose", False)}
+    assert roles(plan.responsibilities("3.3")) == {"330302-reform-office": ("lead", "prose", False),
+                                                  "330302-government": ("co", "prose", True),
+                                                  "330302-government-townships": ("co", "prose", True)}
     annex = [plan.responsibilities(f"A1.{n}") for n in range(1, 13)]
     assert all(sum(r["role"] == "lead" for r in rows.values()) == 1 for rows in annex)
     assert roles(annex[2]) == {"330302-health": ("lead", "annex-table", False),
@@ -276,7 +281,8 @@ def test_nanjing_responsibilities():
     first = plan.responsibilities("1.1")
     assert first["320100-government-districts"]["rule"] == "shared-duty"
     assert roles(plan.responsibilities("3.1"))["320100-finance"] == ("lead", "lead-verb", False)
-    assert roles(plan.responsibilities("2.2"))["320100-healthcare-security"] == ("co", "shared-duty", True)
+    assert roles(plan.responsibilities("2.2"))["320100-healthcare-security"] == ("lead", "shared-duty", True)
+    assert roles(plan.responsibilities("3.1"))["320100-finance-all"] == ("co", "prose", True)
     # every item after (一) inherits the district governments and the new area's committee
     items = [t for t in plan.tasks if t["depth"] == 2][1:]
     assert all("320100-government-jiangbei" in plan.responsibilities(t["path"]) for t in items)
@@ -294,12 +300,19 @@ def test_sanya_responsibilities():
         "460200-health": ("lead", "prose", False), "460200-finance": ("lead", "prose", False),
         "460200-healthcare-security": ("co", "prose", True), "460200-staffing": ("co", "prose", False),
         "460200-human-resources-social-security": ("co", "prose", False),
-        "460200-science-technology": ("co", "prose", False)}
+        "460200-science-technology": ("co", "prose", False), "460200-hospital-all": ("lead", "prose", False)}
 
 
 def test_provincial_plans_prose_responsibilities():
-    assert roles(real_plan("qinghai-2019-01").responsibilities("6.3")) == {"630000-health": ("lead", "prose", False)}
-    assert roles(real_plan("guangdong-2017-01").responsibilities("5.4")) == {"440000-health": ("lead", "prose", True)}
+    qinghai = real_plan("qinghai-2019-01")
+    assert roles(qinghai.responsibilities("6.3")) == {"630000-health": ("lead", "prose", False),
+                                                       "630000-government-local": ("co", "prose", True)}
+    assert roles(qinghai.responsibilities("2.1")) == {"630000-government-counties": ("lead", "prose", False),
+                                                       "630000-reform-office-counties": ("lead", "prose", False),
+                                                       "630000-health-counties": ("lead", "prose", False)}
+    guangdong = real_plan("guangdong-2017-01")
+    assert roles(guangdong.responsibilities("5.4")) == {"440000-health": ("lead", "prose", True)}
+    assert {"440500-government", "445300-government"} <= set(guangdong.responsibilities("5.1"))
 
 
 @pytest.mark.parametrize(("clause", "expected"), [

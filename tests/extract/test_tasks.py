@@ -76,6 +76,12 @@ def test_closing_paragraph_and_annex_marker_end_the_outline():
     assert tasks.run(PLAN, text, 0)[-1]["text"] == "甲事。内容。"
 
 
+def test_a_call_on_every_addressee_under_a_bare_last_heading_is_that_sections_text():
+    text = "某方案\n\n一、目标\n\n(一)甲事。内容。\n\n二、保障措施\n\n各地要加强组织领导。\n\n本方案自印发之日起实施。\n"
+    rows = tasks.run(PLAN, text, 0)
+    assert rows[-1]["path"] == "2" and rows[-1]["text"] == "保障措施\n各地要加强组织领导。"
+
+
 def test_misnumbered_continuation_is_merged_and_reported():
     text = ("某方案\n\n一、任务\n\n1.甲工程。做甲。\n\n到2025年底,完成甲。(责任单位:区卫计局)\n\n2.乙工程。做乙。\n\n"
             "3.到2025年底,完成乙。(责任单位:区财政局)\n\n4.丙工程。做丙。\n\n到2025年底,完成丙。\n")

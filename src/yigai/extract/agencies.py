@@ -7,8 +7,8 @@ items ("以下均需A及B负责,不再列出") adds A and B (rule inherited, rol
 level, with the mention and span printed in that clause. An annex row's lead cell gives lead bodies and its
 related-bodies cells co bodies (rule annex-table); a table with a single 责任单位 column is read as an unlabelled list.
 
-A body whose role in the prose is not stated (rule prose, flagged) is lead when no other body of the task leads
-explicitly, else co. When one body is named twice for a task, one row is kept: lead wins over co, otherwise the
+A body whose role in the prose is not stated (rule prose, flagged: the lead is inferred) is lead when no other
+body of the task leads explicitly, else co. When one body is named twice for a task, one row is kept: lead wins over co, otherwise the
 first mention wins (primary key task_id + agency_id).
 
 Resolution of a mention, in order (rules in src/yigai/data/agency_aliases.yml, bodies in sources/agencies.yml):
@@ -17,14 +17,19 @@ Resolution of a mention, in order (rules in src/yigai/data/agency_aliases.yml, b
    市… → the prefecture, or the county-level city itself; 省… → the province), then of the plan's division and
    those above it, nearest first;
 2. "<level>级<function>部门" of the plan's own level ("省级卫生健康部门" in a provincial plan): the registry's one body
-   of that function in the plan's division;
-3. collectives ("各区人民政府"): a draft body <code>-<function>-<suffix> of the plan's division;
-4. generic words that name no single body (有关部门, 各相关部门, 各地, 各级…, …医疗机构, …医院, …部门, 县级… in a
-   provincial plan): not an agency, neither resolved nor reported;
-5. alias rules: "[level word][委]<short form>" gives the body's function and canonical name; if the registry knows
+   of that function in the plan's division (drafted when the registry has none);
+3. collective bodies named by function and level (县级政府, 财政部门, 各地级以上市, 各公立医院, 牵头医院; see
+   yigai.extract.collectives): ONE canonical body <code>-<function>-<collective> per collective, taken from the
+   registry when it has that id, else drafted (and reported) with its canonical name;
+4. a division named as an actor (汕头市要…, 各…, in a list 汕头、韶关…云浮市要…): that division's government;
+5. generic words that name no body (有关部门, 各相关部门, 成员单位, 业务较强的医院): not an agency, neither resolved
+   nor reported;
+6. alias rules: "[level word][委]<short form>" gives the body's function and canonical name; if the registry knows
    that name the body is used, else a DRAFT body is added to the registry (reported as kind draft-agency, so a
    curator can confirm it in sources/agencies.yml);
-6. anything else is reported as kind unresolved-agency (status flagged) and gets no row — never silently dropped.
+7. anything else is reported as kind unresolved-agency (status flagged) and gets no row — never silently dropped
+   when it was named in a responsibility clause; a prose candidate that does not resolve is not known to name a
+   body and is dropped.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ import yaml
 from yigai import divisions
 from yigai.changes import Change
 from yigai.divisions import Division
-from yigai.extract import clauses, outline
+from yigai.extract import clauses, collectives, outline, prose
 from yigai.extract.clauses import Mention
 from yigai.registry import Agency, Registry
 
@@ -61,7 +66,6 @@ class AliasRules:
     levels: dict[str, str]
     class_suffixes: tuple[str, ...]
     generic: tuple[re.Pattern[str], ...]
-    collectives: dict[str, tuple[str, str]]
     forms: dict[str, tuple[str, str]]
     class_words: dict[str, str]
 
@@ -91,7 +95,6 @@ def alias_rules() -> AliasRules:
         levels={str(k): str(v) for k, v in data["levels"].items()},
         class_suffixes=tuple(data.get("class_suffixes") or ()),
         generic=tuple(re.compile(p) for p in data.get("generic") or ()),
-        collectives={str(k): (v["function"], v["suffix"]) for k, v in (data.get("collectives") or {}).items()},
         forms=forms, class_words=class_words)
 
 
@@ -131,13 +134,21 @@ def resolve(mention: str, jurisdiction: Division, registry: Registry) -> Agency 
 
 
 def _by_function(registry: Registry, code: str, function: str) -> list[Agency]:
-    return [a for a in registry.agencies.values() if a.admin_code == code and a.function == function]
+    """The bodies of a function in a division (collective bodies, which stand for many, excluded)."""
+    collective = tuple(f"{code}-{function}-{suffix}" for suffix in collectives.suffixes())
+    return [a for a in registry.agencies.values()
+            if a.admin_code == code and a.function == function and a.agency_id not in collective]
 
 
 def _draft(registry: Registry, code: str, function: str, name: str, mention: str, suffix: str = "") -> Agency:
     """Add (or find) a draft body; its id is <code>-<function>[-<suffix>], numbered when taken by another body."""
     base = f"{code}-{function}" + (f"-{suffix}" if suffix else "")
     candidate, n = base, 1
+    taken = registry.agencies.get(candidate)
+    if taken is not None and taken.name != name and taken.name.endswith("部门") and mention not in taken.aliases:
+        taken.name = name   # a draft named only by its function (省级卫生健康部门) gets the name a short form gives
+        taken.aliases.append(mention)
+        return taken
     while candidate in registry.agencies and registry.agencies[candidate].name != name:
         n += 1
         candidate = f"{base}-{n}"
@@ -145,27 +156,31 @@ def _draft(registry: Registry, code: str, function: str, name: str, mention: str
 
 
 def resolve_mention(mention: str, jurisdiction: Division, registry: Registry) -> Outcome:
-    """Resolve one mention by the documented order (registry, class phrase, collective, generic, alias rules)."""
+    """Resolve one mention by the documented order (registry, class phrase, collective, division, generic, alias)."""
     rules = alias_rules()
     agency = resolve(mention, jurisdiction, registry)
     if agency:
         return Outcome("registry", agency)
     phrase = clauses.CLASS_PHRASE.match(mention)
-    if phrase:
-        if rules.levels.get(phrase.group(1)) != jurisdiction.level:
-            return Outcome("generic")
+    if phrase and rules.levels.get(phrase.group(1)) == jurisdiction.level:
         middle = mention[len(phrase.group(1)) + 1:len(mention) - len(phrase.group(2))]
         function = rules.class_words.get(middle)
         bodies = _by_function(registry, jurisdiction.code, function) if function else []
         if len(bodies) == 1:
             return Outcome("registry", bodies[0])
+        if function and not bodies:
+            name = jurisdiction.full_name + collectives.rules().nouns.get(middle + "部门", collectives.Noun(
+                function, middle + "部门")).zh
+            return Outcome("draft", _draft(registry, jurisdiction.code, function, name, mention))
         return Outcome("unresolved", note=f"names the {jurisdiction.full_name} body of function "
                                           f"{function or '(unknown)'}, but the registry has {len(bodies)} such bodies")
-    if mention in rules.collectives:
-        function, suffix = rules.collectives[mention]
-        return Outcome("draft", _draft(registry, jurisdiction.code, function, jurisdiction.full_name + mention,
-                                       mention, suffix))
-    if any(p.fullmatch(mention) for p in rules.generic):
+    collective = collectives.parse(mention, jurisdiction)
+    if collective:
+        return _collective(collective, mention, registry)
+    government = _division_government(mention, jurisdiction, registry)
+    if government:
+        return government
+    if phrase or any(p.fullmatch(mention) for p in rules.generic):
         return Outcome("generic")
     codes, rest = _prefix(mention, jurisdiction)
     party = rest.startswith("委") and rest[1:] in rules.forms
@@ -184,6 +199,39 @@ def resolve_mention(mention: str, jurisdiction: Division, registry: Registry) ->
     if known:
         return Outcome("registry", known)
     return Outcome("draft", _draft(registry, codes[0], function, name, mention))
+
+
+def _collective(collective: collectives.Collective, mention: str, registry: Registry) -> Outcome:
+    """The registry's body for a collective (by id), or a draft with its canonical name; a jurisdiction's own body
+    (a scope of its own level) is the registry's one body of that function there."""
+    if collective.scope is None:
+        bodies = _by_function(registry, collective.admin_code, collective.function)
+        if len(bodies) == 1:
+            return Outcome("registry", bodies[0])
+        if bodies:
+            return Outcome("unresolved", note=f"names the {collective.name}, but the registry has {len(bodies)} "
+                                              f"bodies of function {collective.function} there")
+        return Outcome("draft", _draft(registry, collective.admin_code, collective.function, collective.name,
+                                       mention))
+    known = registry.agencies.get(collective.agency_id)
+    if known:
+        return Outcome("registry", known)
+    return Outcome("draft", registry.add(Agency(collective.agency_id, collective.name, collective.admin_code,
+                                                collective.function, [mention])))
+
+
+def _division_government(mention: str, jurisdiction: Division, registry: Registry) -> Outcome | None:
+    """A division named as an actor (汕头市要…) stands for its people's government."""
+    found = divisions.find_in(mention)
+    if not found or sum(len(d.name) for d in found) != len(mention):
+        return None
+    division = found[-1]
+    if not collectives.within(division.code, jurisdiction) or division.code == jurisdiction.code:
+        return None
+    bodies = _by_function(registry, division.code, "government")
+    if len(bodies) == 1:
+        return Outcome("registry", bodies[0])
+    return Outcome("draft", _draft(registry, division.code, "government", division.full_name + "人民政府", mention))
 
 
 def resolve_issuers(mentions, jurisdiction: Division, registry: Registry) -> Resolution:
@@ -231,7 +279,7 @@ def _task_mentions(text: str, task: dict, tables) -> list[Mention]:
         return _annex_mentions(text, task, tables)
     start, end = task["char_start"], task["char_end"]
     skip = clauses.clause_spans(text, start, end)
-    return clauses.read_clauses(text, start, end) + clauses.read_prose(text, start, end, skip)
+    return clauses.read_clauses(text, start, end) + prose.read_prose(text, start, end, skip)
 
 
 def _report(outcome: Outcome, mention: Mention) -> Change | None:
@@ -241,7 +289,7 @@ def _report(outcome: Outcome, mention: Mention) -> Change | None:
                       mention.start, mention.end)
     if outcome.kind == "draft":
         return Change("extract", "draft-agency", "flagged", mention.text, outcome.agency.name,
-                      f"not in sources/agencies.yml; canonical name drafted by the alias rules as "
+                      f"not in sources/agencies.yml; canonical name drafted by the naming rules (agency_aliases.yml) as "
                       f"{outcome.agency.agency_id} — confirm it in the registry", mention.start, mention.end)
     return None
 
@@ -264,19 +312,22 @@ def run(plan_id: str, text: str, tasks: list[dict], jurisdiction: Division, regi
     tables = {row[0].start: (table, row) for table in outline.find_tables(text) for row in table.rows}
     cache: dict[str, Outcome] = {}
     reported_drafts: set[str] = set()
-    inherited: list[tuple[int, Mention, Agency]] = []
+    inherited: dict[int, list[tuple[Mention, Agency]]] = {}   # outline depth → bodies inherited by later tasks
 
     def outcome_of(mention: Mention) -> Outcome:
-        if mention.text not in cache:
-            cache[mention.text] = resolve_mention(mention.text, jurisdiction, registry)
-        outcome = cache[mention.text]
-        if outcome.kind == "draft" and mention.text in reported_drafts:
+        words = mention.resolvable
+        if words not in cache:
+            cache[words] = resolve_mention(words, jurisdiction, registry)
+        outcome = cache[words]
+        if outcome.kind == "unresolved" and mention.rule == "prose":
+            return Outcome("generic")   # prose that resolves to nothing is not known to name a body
+        if outcome.kind == "draft" and outcome.agency.agency_id in reported_drafts:
             return outcome          # a draft body is reported once per plan; every unresolved mention is reported
         change = _report(outcome, mention)
         if change:
             result.changes.append(change)
             if outcome.kind == "draft":
-                reported_drafts.add(mention.text)
+                reported_drafts.add(outcome.agency.agency_id)
         return outcome
 
     for task in tasks:
@@ -287,7 +338,7 @@ def run(plan_id: str, text: str, tasks: list[dict], jurisdiction: Division, regi
         resolved = [(m, agency) for m, agency in resolved if agency is not None]
         leads = any(m.role == "lead" for m, _ in resolved)
         if not annex:
-            resolved += [(m, agency) for depth, m, agency in inherited if depth == task["depth"]]
+            resolved += inherited.get(task["depth"], [])
         rows: dict[str, dict] = {}
         for mention, agency in resolved:
             role = mention.role or ("co" if leads else "lead")
@@ -302,5 +353,5 @@ def run(plan_id: str, text: str, tasks: list[dict], jurisdiction: Division, regi
             for mention in (m for m in mentions if m.inherited):
                 agency = outcome_of(mention).agency
                 if agency is not None:
-                    inherited.append((task["depth"], mention, agency))
+                    inherited.setdefault(task["depth"], []).append((mention, agency))
     return result

@@ -1,4 +1,4 @@
-"""Read who is responsible for a task from its text: responsibility clauses in brackets, and bodies named in prose.
+"""Read who is responsible for a task from its responsibility clauses in brackets (prose: yigai.extract.prose).
 
 Clause styles (the brackets may be half- or full-width; items are separated by 、 and segments by ，,；;):
 
@@ -6,20 +6,17 @@ Clause styles (the brackets may be half- or full-width; items are separated by �
   of the same meaning: 牵头部门; 相关责任部门, 配合单位/部门, 协办单位, 参与单位.
 * lead verb and shared duty: (A牵头,B、C等部门,D等按职责分工负责) → A lead (lead-verb); B, C, D co (shared-duty).
   Several bodies may lead ("A、B牵头"); a clause that opens with "A负责" (plain 负责, not 分工负责) names A as lead
-  too. When no body is said to lead ("(B等部门按职责分工负责)"), every body is recorded as co and flagged: the text
-  does not say who leads, though the first body is often the main one.
+  too. When no body is said to lead ("(B、C等部门按职责分工负责)"), the first body named is taken as lead and the
+  others as co, all flagged: the text does not say who leads, though the first body is the main one.
 * unlabelled list: (责任单位:A、B、C) or a bare list → the first body is taken as lead and the others as co, all
   flagged (rule unlabelled-list): the text does not say who leads. When the clause does name a lead ("牵头单位:A;
   责任单位:B" or "责任单位:A牵头,B"), the listed bodies are co (labelled-co); bare names with neither label nor verb
   next to a lead are co and flagged (shared-duty).
+* a line of its own that opens with such a label and is not in brackets (责任单位：A、B) is read like a clause.
 * inherited: a segment "以下均需A及B负责,不再列出" makes A and B co-responsible (rule inherited) for every later
   task of the same outline level; they are recorded with the words and position printed in the clause.
 
-Prose (rule prose): a body that opens a clause of a sentence and is directly followed (after adverbs such as 要,
-应, 积极) by a verb. 牵头, 负责 (not 负责人/负责同志), 会同, 统筹 → lead; 配合, 协同, 协助, 参与 → co; these rows are
-not flagged. A body followed only by a modal (要/应/须/着力/抓紧 + any verb, "省卫生计生委要抓紧…") is the actor of
-the sentence but its role is not stated: it is recorded as lead when no other body of the task leads explicitly,
-else as co, and flagged (the role is decided in yigai.extract.agencies).
+Bodies named in prose (rule prose) are read by yigai.extract.prose.
 
 Mentions are trimmed of trailing 等部门 / 等单位 / 等 / 按职责分工负责 / 负责 / 牵头; `text` is the trimmed words
 as printed and start/end are their offsets in the published text. Whether a mention is a body at all (and which)
@@ -31,9 +28,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from yigai import divisions
 
 CLAUSE = re.compile(r"[(（]([^()（）]{2,600})[)）]")
+# A responsibility line without brackets, on a line of its own: 责任单位：市卫生健康委、市医保局 (its content).
+LABEL_LINE = re.compile(r"(?<=\n)(?:牵头单位|牵头部门|责任单位|责任部门|负责单位|负责部门|配合单位|配合部门|实施单位)\s*[:：][^\n]{2,300}(?=\n|$)")
 CLAUSE_CUE = re.compile(r"牵头|责任单位|责任部门|负责单位|负责部门|按职责分工负责|分工负责|配合单位|配合部门|协办单位|负责\s*$")
 LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(牵头单位|牵头部门|牵头)\s*[:：]"), "lead"),
@@ -48,17 +46,7 @@ TRIM_END = re.compile(r"(等部门|等单位|等机构|等|按职责分工负责
 TRIM_START = re.compile(r"^(由|请|及|和)")
 BODY_SUFFIX = ("局", "委", "委员会", "办", "办公室", "厅", "组织部", "宣传部", "统战部", "中心", "管委会", "政府", "联合会",
                "残联", "工会", "工委", "署")
-# In prose a body must also say whose it is: a level word or a division name first (区医改办, 省卫生计生委).
-PROSE_PREFIX = re.compile(r"^(中共|省|自治区|市|州|盟|区|县|旗)")
 
-PROSE_BOUNDARY = re.compile(r"[。；;，,：:！？!?\n]")
-PROSE_LEAD = r"牵头抓总|牵头|负责(?!人|同志|制|的)|会同|统筹"
-PROSE_CO = r"配合|协同|协助|参与"
-PROSE_MODAL = r"要|应当|应|须|必须|着力|抓紧"
-PROSE_VERB = re.compile(rf"(?P<lead>{PROSE_LEAD})|(?P<co>{PROSE_CO})|(?P<modal>{PROSE_MODAL})")
-PROSE_ADVERBS = re.compile(r"(等部门|等单位|等|要|应当|应|须|必须|积极|主动|继续|同时|共同|切实|具体|分别|负责同志)+$")
-MAX_SUBJECT = 40
-CJK_NAME = re.compile(r"[\u3400-\u9fff]+")
 # "<level>级<function>(行政)部门": one body when the level is the plan's own (decided when resolving).
 CLASS_PHRASE = re.compile(r"^(省|自治区|市|州|盟|区|县|旗)级.{1,12}?(行政部门|主管部门|部门)$")
 
@@ -75,6 +63,8 @@ class Mention:
         rule: the documented rule (code list `rule`).
         flagged: True when the row rests on an assumption.
         inherited: True for a body a clause assigns to every later task ("以下均需…不再列出").
+        name: the words to resolve when they differ from the printed ones (广州 in 广州、深圳市三级公立医院 stands for
+            广州市三级公立医院); None otherwise.
     """
 
     text: str
@@ -84,6 +74,12 @@ class Mention:
     rule: str
     flagged: bool = False
     inherited: bool = False
+    name: str | None = None
+
+    @property
+    def resolvable(self) -> str:
+        """The words to resolve to a body."""
+        return self.name or self.text
 
 
 def looks_like_body(name: str) -> bool:
@@ -92,9 +88,12 @@ def looks_like_body(name: str) -> bool:
 
 
 def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans (brackets included) of the responsibility clauses in text[start:end]."""
-    return [(start + m.start(), start + m.end()) for m in CLAUSE.finditer(text[start:end])
-            if CLAUSE_CUE.search(m.group(1))]
+    """Spans of the responsibility clauses in text[start:end]: in brackets (brackets included), or a line of its own
+    that opens with a label (责任单位：A、B); the reader skips one character at either end of a span."""
+    spans = [(m.start(), m.end()) for m in CLAUSE.finditer(text, start, end)
+             if CLAUSE_CUE.search(m.group(1))]
+    spans += [(m.start() - 1, m.end() + 1) for m in LABEL_LINE.finditer(text, start, end)]
+    return sorted(spans)
 
 
 def _trim(piece: str) -> tuple[str, int]:
@@ -183,10 +182,13 @@ def read_clause(text: str, start: int, end: int) -> list[Mention]:
             waiting += [(n, s, e, mode == "list") for n, s, e in found_items]
     for mention in shared:
         mention.flagged = not has_lead
+    if shared and not has_lead:    # nobody is said to lead: the first body named is taken as lead (flagged)
+        shared[0].role = "lead"
     mentions += shared
     for i, (name, s, e, listed) in enumerate(waiting):
-        if has_lead:   # 责任单位/bare names next to a stated lead share the task
-            mentions.append(Mention(name, s, e, "co", "labelled-co" if listed else "shared-duty", flagged=not listed))
+        if has_lead or shared:   # 责任单位/bare names next to a stated lead share the task
+            mentions.append(Mention(name, s, e, "co", "labelled-co" if listed else "shared-duty",
+                                    flagged=not listed or not has_lead))
         else:
             mentions.append(Mention(name, s, e, "lead" if i == 0 else "co", "unlabelled-list", flagged=True))
     return mentions
@@ -197,49 +199,4 @@ def read_clauses(text: str, start: int, end: int) -> list[Mention]:
     mentions: list[Mention] = []
     for clause_start, clause_end in clause_spans(text, start, end):
         mentions += read_clause(text, clause_start + 1, clause_end - 1)
-    return mentions
-
-
-def _prose_body(name: str) -> bool:
-    if not CJK_NAME.fullmatch(name):
-        return False
-    if CLASS_PHRASE.match(name):
-        return True
-    return looks_like_body(name) and bool(PROSE_PREFIX.match(name) or divisions.find_in(name))
-
-
-def read_prose(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[Mention]:
-    """Read the bodies that act as subjects in text[start:end], outside the spans in `skip` (the clauses).
-
-    Returns candidates only: the caller keeps those that resolve to a body and decides the role of those whose
-    verb does not state it (role None).
-    """
-    mentions: list[Mention] = []
-    position = start
-    for boundary in list(PROSE_BOUNDARY.finditer(text, start, end)) + [None]:
-        chunk_end = boundary.start() if boundary else end
-        chunk_start = position
-        position = boundary.end() if boundary else end
-        if any(s <= chunk_start < e for s, e in skip) or chunk_end <= chunk_start:
-            continue
-        chunk = text[chunk_start:chunk_end]
-        verb = PROSE_VERB.search(chunk)
-        if verb is None or verb.start() == 0:
-            continue
-        kind = verb.lastgroup
-        if kind == "modal":
-            follow = PROSE_VERB.search(chunk, verb.end(), verb.end() + 4)
-            if follow and follow.lastgroup != "modal":
-                kind = follow.lastgroup
-        subject = PROSE_ADVERBS.sub("", chunk[:verb.start()])
-        lead = len(subject) - len(subject.lstrip())
-        subject = subject.strip()
-        if not subject or len(subject) > MAX_SUBJECT:
-            continue
-        role = {"lead": "lead", "co": "co", "modal": None}[kind]
-        found_items = items(subject, chunk_start + lead)
-        if not found_items or not all(_prose_body(name) for name, _, _ in found_items):
-            continue
-        for name, s, e in found_items:
-            mentions.append(Mention(name, s, e, role, "prose", flagged=role is None))
     return mentions

@@ -133,8 +133,12 @@ def find_deadlines(text: str, plan_year: int | None = None, start: int = 0, end:
             year = 2010 + 5 * "一二三四五六七".index(match.group("n"))
             found.append(_phrase(text, match, period_end(year)))
     kept: list[Deadline] = []
+    k = 0  # titles and deadlines are both in order of their start: walk them together
     for deadline in sorted((d for d in found if d.date), key=lambda d: d.start):
-        if not any(s <= deadline.start < e for s, e in titles) and not (kept and deadline.start < kept[-1].end):
+        while k < len(titles) and titles[k][1] <= deadline.start:
+            k += 1
+        in_title = k < len(titles) and titles[k][0] <= deadline.start
+        if not in_title and not (kept and deadline.start < kept[-1].end):
             kept.append(deadline)
     return kept
 

@@ -1,6 +1,7 @@
 """Draft the rows of every table for one new raw document, for a contributor to review before adding the plan.
 
-This is what `yigai extract FILE` runs: the document is decoded (UTF-8, else GB18030), wrapped as a plan without a
+This is what `yigai extract FILE` runs: the document is decoded (see decode: a byte-order mark, UTF-8, GB18030;
+empty, binary and oversized files are refused with a clear error), wrapped as a plan without a
 source.yml, and sent through the same pipeline as the build. The draft differs from a build in three ways: a plan
 whose jurisdiction cannot be told gets null jurisdiction fields instead of an error, the agencies table lists only
 the bodies the draft rows refer to, and any failure of a stage on odd input is reported as a note instead of
@@ -9,6 +10,7 @@ stopping (the rows that could still be read are returned).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +19,13 @@ from yigai.errors import YigaiError
 from yigai.registry import Registry
 
 DEFAULT_PLAN_ID = "draft-0000-01"
-ENCODINGS = ("utf-8-sig", "gb18030")
+ENCODINGS = ("utf-8", "gb18030")
+BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+# Share of characters that may be undecodable before a file is refused as not text.
+MAX_DAMAGE = 0.01
+# The largest document `yigai extract` reads (a plan is rarely over 1 MB).
+MAX_BYTES = 20 * 1024 * 1024
+BINARY_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\uf8ff]")
 
 
 @dataclass
@@ -37,28 +45,67 @@ class Draft:
     text: str = ""
 
 
+class NotText(YigaiError):
+    """The input is not a text document `yigai extract` can read (empty, binary, or in an unknown encoding)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, hint="give a plan's text as UTF-8, GB18030/GBK or UTF-16 with a byte-order mark")
+
+
 def decode(raw: bytes) -> tuple[str, str]:
-    """Decode a raw document: UTF-8 (with or without BOM), else GB18030, else UTF-8 with undecodable bytes replaced.
+    """Decode a raw document, or refuse it when it is not a text document.
+
+    Tried in order: a byte-order mark (UTF-8, UTF-16 LE/BE), then strict UTF-8, then strict GB18030, then UTF-8
+    with undecodable bytes replaced when they are few (a page with some damaged bytes is still worth drafting).
 
     Returns:
         (text, name of the encoding used).
+
+    Raises:
+        NotText: an empty file, a file of NUL bytes or control characters (binary data, an image, random bytes),
+            or one in which more than MAX_DAMAGE of the characters cannot be decoded.
     """
+    if not raw.strip():
+        raise NotText("the file is empty" if not raw else "the file holds only whitespace")
+    for bom, encoding in BOMS:
+        if raw.startswith(bom):
+            try:
+                return _checked(raw[len(bom):].decode(encoding)), encoding
+            except UnicodeDecodeError as exc:
+                raise NotText(f"the file starts with a {encoding} byte-order mark but is not valid {encoding} "
+                              f"(at byte {exc.start + len(bom)})") from None
+    if b"\x00" in raw[:65536]:
+        raise NotText("the file contains NUL bytes: it is binary data, or UTF-16 text without a byte-order mark "
+                      "(save it as UTF-8)")
     for encoding in ENCODINGS:
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if encoding == "gb18030" and _looks_binary(text):
-            break
-        return text, "utf-8" if encoding == "utf-8-sig" else encoding
-    return raw.decode("utf-8", errors="replace"), "utf-8 (undecodable bytes replaced)"
+        if not _looks_binary(text):
+            return _checked(text), encoding
+    text = raw.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd")
+    if damaged > MAX_DAMAGE * len(text):
+        raise NotText(f"{damaged} of its {len(text)} characters are not valid UTF-8 or GB18030: it is not a text "
+                      "document in a supported encoding (UTF-8, GB18030/GBK, UTF-16 with a byte-order mark)")
+    return _checked(text), "utf-8 (undecodable bytes replaced)"
+
+
+def _checked(text: str) -> str:
+    """Refuse decoded text that is mostly control characters (binary data that happened to decode)."""
+    if _looks_binary(text):
+        raise NotText("the file is mostly control characters or private-use code points: it is binary data, not text")
+    if not text.strip():
+        raise NotText("the file holds no text")
+    return text
 
 
 def _looks_binary(text: str) -> bool:
     """True when a decoded text is mostly control characters or private-use code points (random bytes)."""
     if not text:
         return False
-    odd = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\n\r\t") or 0xE000 <= ord(ch) <= 0xF8FF)
+    odd = len(BINARY_CHARACTERS.findall(text))
     return odd / len(text) > 0.05
 
 
@@ -94,7 +141,8 @@ def run(raw: bytes, plan_id: str = DEFAULT_PLAN_ID, registry: Registry | None = 
         name: the document's file name (recorded as its original name).
 
     Raises:
-        YigaiError: only for errors in the arguments (a plan_id or admin_code that is not valid).
+        YigaiError: for errors in the arguments (a plan_id or admin_code that is not valid).
+        NotText: when the document is not text (see decode) or is larger than MAX_BYTES.
     """
     if not sources.PLAN_ID_PATTERN.fullmatch(plan_id):
         raise YigaiError(f"{plan_id!r} is not a valid plan_id (lowercase pinyin words, year, two-digit serial, "
@@ -105,7 +153,13 @@ def run(raw: bytes, plan_id: str = DEFAULT_PLAN_ID, registry: Registry | None = 
         except KeyError:
             raise YigaiError(f"{admin_code!r} is not a GB/T 2260 division code", field="--admin-code") from None
     registry = registry or Registry()
-    text, encoding = decode(raw)
+    if len(raw) > MAX_BYTES:
+        raise NotText(f"the document is larger than {MAX_BYTES // (1024 * 1024)} MB, more than any plan document")
+    try:
+        text, encoding = decode(raw)
+    except NotText as exc:
+        exc.file = exc.file or name
+        raise
     plan = _plan(raw, text, plan_id, name, admin_code)
     notes: list[str] = []
     try:
@@ -173,8 +227,13 @@ def _fallback(plan: sources.PlanSource, text: str, notes: list[str]) -> pipeline
 
 
 def read_file(path: Path) -> bytes:
-    """Read a document's bytes, naming the file when it cannot be read."""
+    """Read a document's bytes, naming the file when it cannot be read or is larger than MAX_BYTES."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise YigaiError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+    if len(raw) > MAX_BYTES:
+        raise YigaiError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB, more than any plan document: "
+                         "split it into its plans first", file=str(path))
+    return raw

@@ -20,6 +20,9 @@ import yaml
 _FULL = "０１２３４５６７８９％．（）：∶，；～－＋／＜＞　"
 _HALF = "0123456789%.()::,;~-+/<> "
 FOLD = str.maketrans(_FULL, _HALF)
+# A year written in Chinese numerals, one numeral per digit (二〇二五年): folded to Arabic digits one for one.
+_CN_YEAR = re.compile(r"[一二][〇零○一二三四五六七八九]{3}(?=年)")
+_CN_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 CN_DIGITS = "〇零一二两三四五六七八九十百千"
 NUMBER = rf"\d+(?:\.\d+)?|[{CN_DIGITS}]+"
 # Characters that start a word with a Chinese numeral in it (统一, 唯一, 第一, 之一, 进一步, 初一, 单一 …).
@@ -28,12 +31,17 @@ _CN_WORD_BEFORE = set("统唯第之进逐单同专初某万合归划如")
 _NOT_A_UNIT = {"支": "持撑付出援部", "处": "理置方罚于室长", "人": "员群口才民均事", "家": "庭属长",
                "名": "称单义", "次": "均性", "项": "目", "年": "度龄底末内", "个": "体性案",
                "台": "账", "张": "贴", "套": "餐", "周": "期边岁", "级": "别", "例": "如", "所": "有属在以",
-               "元": "素", "天": "然", "日": "间常"}
+               "元": "素", "天": "然", "日": "间常", "成": "为员本果功立效熟绩都长份不"}
 
 
 def fold(text: str) -> str:
-    """Map full-width digits and punctuation to ASCII, one character for one (offsets are kept)."""
-    return text.translate(FOLD)
+    """Map full-width digits and punctuation to ASCII, one character for one (offsets are kept).
+
+    Years written in Chinese numerals one digit per character (二〇二五年, 二零二二年) become Arabic digits too, so
+    that they are read as years and deadlines like 2025年.
+    """
+    folded = text.translate(FOLD)
+    return _CN_YEAR.sub(lambda m: m.group().translate(_CN_YEAR_DIGITS), folded)
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,8 @@ class Figure:
 
 def parse_number(text: str) -> float | None:
     """Read an Arabic or Chinese numeral (十五 → 15, 两 → 2); None when it is not a number."""
+    if text[:1] in ("百", "千"):
+        text = "一" + text  # 百分之百
     try:
         return float(text) if text[0].isdigit() else float(cn2an.cn2an(text, "smart"))
     except (ValueError, KeyError, IndexError, TypeError):
@@ -175,7 +185,8 @@ class Found:
 
 BEFORE = {
     ">=": ["不低于", "不少于", "不小于", "至少", "最少", "达到", "达", "提高到", "提高至", "提升到", "提升至", "增加到",
-           "增加至", "增长到", "增长至", "增至", "上升到", "上升至", "扩大到", "扩大至", "保持在", "≥", "≧", ">=", "大于等于"],
+           "增加至", "增长到", "增长至", "增至", "上升到", "上升至", "扩大到", "扩大至", "保持在", "保持", "≥", "≧", ">=",
+           "大于等于"],
     ">": ["超过", "高于", "大于", "多于", ">"],
     "<=": ["不超过", "不高于", "不多于", "不大于", "控制在", "降低到", "降低至", "降到", "降至", "下降到", "下降至",
            "减少到", "减少至", "缩短到", "缩短至", "压缩到", "压缩至", "≤", "≦", "<=", "小于等于"],
@@ -189,6 +200,8 @@ BEFORE_PATTERN = re.compile("|".join(re.escape(w) for w, _ in _BEFORE_WORDS))
 BEFORE_TYPE = dict(_BEFORE_WORDS)
 # 达 is a comparator only on its own, not in 发达, 下达, 到达, 表达 …
 _NOT_DA = set("发下传表送通直抵到雷")
+# 提高X至Y / 降低X到Y: the verb before the indicator, then 至 or 到 right before the figure.
+_CHANGE_TO = re.compile(r"(?:(?P<up>提高|提升|增加|增长|扩大|上升)|(?P<down>降低|下降|减少|缩短|压缩|控制))[^,;。、!?:\s至到]{1,28}$")
 AFTER_PATTERN = re.compile(
     r"(?P<grade>甲等|乙等|丙等)?(?P<after>" + "|".join(re.escape(w) for ws in AFTER.values() for w in ws) + ")?")
 AFTER_TYPE = {w: c for c, ws in AFTER.items() for w in ws}
@@ -209,6 +222,7 @@ def comparator_before(folded: str, start: int, figure_start: int, gap: int = 6) 
     The characters in between may not include punctuation (达到每人每年不低于670元 → 不低于; 至少建成一个 → 至少).
     """
     best = None
+    start = max(start, figure_start - gap - 8)
     for match in BEFORE_PATTERN.finditer(folded, start, figure_start):
         word = match.group()
         if word == "达" and match.start() > 0 and folded[match.start() - 1] in _NOT_DA:
@@ -216,6 +230,10 @@ def comparator_before(folded: str, start: int, figure_start: int, gap: int = 6) 
         between = folded[match.end():figure_start]
         if len(between) <= gap and not re.search(r"[,;。、!?:\s]", between):
             best = Comparator(match.start(), match.end(), BEFORE_TYPE[word])
+    if best is None and figure_start > 0 and folded[figure_start - 1] in "至到":
+        change = _CHANGE_TO.search(folded, max(0, figure_start - 31), figure_start - 1)
+        if change:
+            best = Comparator(figure_start - 1, figure_start, ">=" if change.group("up") else "<=")
     return best
 
 

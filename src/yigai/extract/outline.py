@@ -9,7 +9,8 @@ labels are misnumbered still gets one node per item in the right place.
 An item's own text runs from its label to the next labelled line (any level), so it includes unlabelled
 paragraphs after it (targets, responsibility clauses, the paragraphs of a section heading) but not its sub-items.
 The outline stops at the first annex marker (附件…, 附表…), at the header of a flattened table, at a closing
-paragraph after the last item (本方案自印发之日起实施; 各区各单位要…), which belongs to the document, not the item,
+paragraph after the last item (本方案自印发之日起实施; 各区各单位要…, unless it is the only paragraph under a last section
+printed as a bare heading), which belongs to the document, not the item,
 or at a signature block closing the document (the issuing bodies' names above a date line of their own).
 
 Annex tables that arrived "flattened" (one cell per line, as happens when a web page's table is copied as text)
@@ -37,9 +38,11 @@ LABEL_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("circled", re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]")),
 )
 ANNEX_MARKER = re.compile(r"^(附件|附表)\s*[0-9０-９一二三四五六七八九十]*\s*([:：]|$)|^(附件|附表)\s*[0-9０-９]+\s")
-CLOSING = re.compile(
-    r"^(本(实施)?(方案|意见|计划|办法|通知|规定|细则|任务|要点)(自|从|由|有效|执行|施行|印发|发布)"
-    r"|各(区|县|市|地|级|部门|单位|地区)[^，,。；;]{0,8}(要|应|务必|须))")
+CLOSING = re.compile(r"^本(实施)?(方案|意见|计划|办法|通知|规定|细则|任务|要点)(自|从|由|有效|执行|施行|印发|发布)")
+# A closing call on every addressee (各区各单位要…): the document's, not the last item's, unless it is the only
+# paragraph of a last section printed as a bare heading (三、保障措施 / 各地要加强组织领导…), whose content it is.
+ADDRESS_ALL = re.compile(r"^各(区|县|市|地|级|部门|单位|地区)[^，,。；;]{0,8}(要|应|务必|须)")
+BARE_HEADING = re.compile(r"^[^，,。；;：:]{1,30}$")
 # A run-in deadline that opens a paragraph ("到2025年底，…").
 DEADLINE_OPENING = re.compile(r"^(到|至|截至|截止)\s*(19|20)\d{2}年")
 
@@ -224,8 +227,10 @@ def parse(text: str, start: int) -> list[Node]:
         stack.append(node)
     if stack:
         last = stack[-1]
+        bare = BARE_HEADING.match(last.first_line) is not None
         for k, line in enumerate(last.lines[1:], start=1):
-            if CLOSING.match(line.text) or _signature_starts(last.lines, k):
+            addressed = ADDRESS_ALL.match(line.text) and not (bare and k == 1)
+            if CLOSING.match(line.text) or addressed or _signature_starts(last.lines, k):
                 del last.lines[k:]
                 break
     return roots

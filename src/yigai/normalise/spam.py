@@ -15,6 +15,8 @@ from yigai.normalise.script import plain_view
 from yigai.normalise.text import BODY_NAME, CJK_CLASS, Line, lines, neighbours, whole_line
 
 ABOUT = "关于"
+# How far around a spam token the checks for a lost 关于 or a metadata label look (labels and verbs are short).
+WINDOW = 200
 _LIST_SEPARATOR = re.compile(r"\s*[|｜]\s*")
 _DATE_LINE = re.compile(r"^\d{4}\s*(?:年\s*)?\d{1,2}\s*(?:月\s*)?\d{0,2}\s*日?$")
 
@@ -112,17 +114,19 @@ def run_lines(text: str) -> PassResult:
 
 def _stands_for_about(text: str, start: int, end: int, lex: Lexicon) -> bool:
     """Whether the spam at text[start:end] sits between a body or title start and a verb, where 关于 belongs."""
-    after = text[end:].lstrip(" \u00a0\u3000")
+    after = text[end:end + WINDOW].lstrip(" \u00a0\u3000")
     if not after.startswith(lex.about_verbs):
         return False
-    before = text[:start].rstrip(" \u00a0\u3000")
+    before = text[max(0, start - WINDOW):start].rstrip(" \u00a0\u3000")
+    if not before and start > WINDOW:
+        return False  # a long run of spaces: not where 关于 belongs
     return not before or before[-1] in "\n《“\"(（【" or bool(re.fullmatch(f"[{CJK_CLASS}]", before[-1]))
 
 
 def _issuer_value(line: str, start: int, end: int, lex: Lexicon) -> bool:
     """Whether line[start:end] is the whole value of a metadata field naming the issuing body."""
     labels = "|".join(re.escape(label) for label in lex.issuer_labels)
-    before = re.search(rf"(?:{labels})\s*[:：]\s*$", line[:start])
+    before = re.search(rf"(?:{labels})\s*[:：]\s*$", line[max(0, start - WINDOW):start])
     after = re.match(rf"\s*(?:$|[{CJK_CLASS}]{{2,6}}\s*[:：])", line[end:])
     return bool(before and after)
 

@@ -8,7 +8,8 @@ first as a derived column (its name starts with "_"), computed here with vectori
 - `_earliest_deadline`: 1 January of the year before the plan's year (issue date, else the year in its plan_id);
 - `_agency_admin_code`: the division code of the responsible agency;
 - `_plan_admin_code_at_agency_level`: the plan's division code cut to the agency's level (province, prefecture,
-  county), so an agency of the plan's own jurisdiction or of one above it has the same code;
+  county), so an agency of the plan's own jurisdiction or of one above it has the same code; an agency inside the
+  plan's jurisdiction (a city government tasked by its province's plan) keeps its own code;
 - `_target_unit`, `_indicator_measure` (coded targets only): the target's unit ("(none)" for a bare number) and what
   its figure must state about its standard indicator — the indicator's unit, or "change in <unit>" for a relative
   target (yigai.indicators.measure).
@@ -175,5 +176,11 @@ def _cut_to_level(plan_code: pd.Series, agency_code: pd.Series) -> pd.Series:
     out = plan_code.copy()
     out[province] = plan_code[province].str[:2] + "0000"
     out[prefecture] = plan_code[prefecture].str[:4] + "00"
+    # an agency inside the plan's jurisdiction (a provincial plan tasking a city's government) is the plan's too
+    plan_province = plan_code.str.endswith("0000", na=False)
+    plan_prefecture = plan_code.str.endswith("00", na=False) & ~plan_province
+    inside = (plan_province & (agency_code.str[:2] == plan_code.str[:2])) | \
+        (plan_prefecture & (agency_code.str[:4] == plan_code.str[:4]))
+    out[inside] = agency_code[inside]
     out[agency_code.isna() | plan_code.isna()] = np.nan
     return out
