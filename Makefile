@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCK := requirements/dev.lock
 RELEASE_LOCK := requirements/release.lock
+BASE_LOCK := requirements/base.lock
 # Passed to `uv pip compile`: e.g. `make lock LOCK_FLAGS=--upgrade` moves every pin to the newest allowed version.
 LOCK_FLAGS ?=
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --generate-hashes --python-version 3.11 --quiet
@@ -48,11 +49,12 @@ dist: $(STAMP)
 	rm -rf dist
 	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
 
-## lock: regenerate requirements/dev.lock (every extra) and requirements/release.lock (what a release is made
-## with: base, build and validate, at the same pins) from pyproject.toml
+## lock: regenerate from pyproject.toml requirements/dev.lock (every extra), and at the same pins
+## requirements/release.lock (what a release is made with: base, build, validate) and requirements/base.lock
 lock: $(STAMP)
 	$(UV_COMPILE) --all-extras $(LOCK_FLAGS) -o $(LOCK)
 	$(UV_COMPILE) --extra build --extra validate -c $(LOCK) -o $(RELEASE_LOCK)
+	$(UV_COMPILE) -c $(LOCK) -o $(BASE_LOCK)
 
 clean:
 	rm -rf build dist

@@ -99,7 +99,8 @@ def test_a_dripping_server_is_cut_off_at_the_deadline(hostile, tmp_path, path):
 
 def test_an_endless_response_is_cut_off_at_the_size_cap(hostile, tmp_path):
     _, base = hostile
-    elapsed, message = timed_refusal(base + "/endless", tmp_path / "dest", transfer.Limits(timeout=60, max_bytes=5 * 2**20))
+    limits = transfer.Limits(timeout=60, max_bytes=5 * 2**20)
+    elapsed, message = timed_refusal(base + "/endless", tmp_path / "dest", limits)
     assert elapsed < 30
     assert "more than 5.0 MiB" in message and "size cap of 5.0 MiB" in message and "--max-size" in message
     assert list(tmp_path.iterdir()) == []
