@@ -9,6 +9,7 @@ frames for every F.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 from yigai.errors import YigaiError
@@ -59,8 +60,6 @@ def _parquet(folder: Path, resource: dict):
 
 
 def _sqlite(folder: Path, resource: dict, database: Path):
-    import sqlite3
-
     import pandas as pd
 
     names = ", ".join('"' + f["name"].replace('"', '""') + '"' for f in resource["schema"]["fields"])
@@ -94,12 +93,16 @@ def read_tables(folder: Path, fmt: str = "csv") -> dict:
         schema = resource.get("schema")
         if not schema:
             continue
-        if fmt == "parquet":
-            frame = _parquet(folder, resource)
-        elif fmt == "sqlite":
-            frame = _sqlite(folder, resource, database)
-        else:
-            frame = _csv(folder, resource)
+        try:
+            if fmt == "parquet":
+                frame = _parquet(folder, resource)
+            elif fmt == "sqlite":
+                frame = _sqlite(folder, resource, database)
+            else:
+                frame = _csv(folder, resource)
+        except (OSError, ValueError, UnicodeDecodeError, sqlite3.Error) as exc:
+            raise YigaiError(f"table {resource['name']} cannot be read as {fmt}: {exc}", file=resource["path"],
+                             hint="check the file, or load the package with its hash checks on") from None
         for spec in schema["fields"]:
             try:
                 frame[spec["name"]] = coerce(frame[spec["name"]], spec.get("type", "string"))
