@@ -164,7 +164,7 @@ def test_usage_errors(tmp_path):
     code = run(tmp_path, COUNTY, "--admin-code", "999999")
     assert code.exit_code == 1 and "--admin-code" in code.output
     missing = CliRunner().invoke(main, ["extract", str(tmp_path / "missing.txt")])
-    assert missing.exit_code == 1 and "cannot read" in missing.output
+    assert missing.exit_code == 2 and "file not found" in missing.output and "Traceback" not in missing.output
 
 
 def test_agencies_are_only_those_the_draft_refers_to(repo, tmp_path):

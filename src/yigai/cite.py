@@ -2,8 +2,15 @@
 
 The dataset citation is made from the package metadata (src/yigai/metadata/package.yml for the installed
 version, or a package's datapackage.json and CITATION.cff). CITATION.cff and .zenodo.json in the repository are
-generated from the same metadata, so the three never disagree. A plan citation is made from the plan's row of the
-`plans` table: its signing bodies (issuer_names), title, document number (doc_number) and date (issue_date).
+generated from the same metadata, so they never disagree. The dataset's home — `repository`, `documentation` and
+`doi` in package.yml — is set once there and carried into every citation; a value that is not set is left out,
+never guessed. Every format carries the version and the release year.
+
+A plan citation is made from the plan's row of the `plans` table: its signing bodies (issuer_names), title,
+document number (doc_number) and date (issue_date), plus the URL the document was captured from when its
+source.yml records one.
+
+Formats: APA (text), BibTeX, CFF (YAML) and JSON (CSL-JSON, as read by Zotero, pandoc and citeproc).
 """
 
 from __future__ import annotations
@@ -18,7 +25,8 @@ import yaml
 
 from yigai.errors import YigaiError
 
-FORMATS = ("bibtex", "apa", "cff")
+FORMATS = ("bibtex", "apa", "cff", "json")
+HOME_KEYS = ("repository", "documentation", "doi")  # package.yml keys of the dataset's home
 CFF_HEADER = ("# Generated from src/yigai/metadata/package.yml by `yigai release --bump` (see docs/releases.md);\n"
               "# do not edit by hand. Validate with: cffconvert --validate -i CITATION.cff\n")
 UNKNOWN = "[unknown]"
@@ -68,9 +76,8 @@ def cff_data(meta: dict[str, Any]) -> dict[str, Any]:
     licences = meta.get("licenses") or []
     if licences:
         data["license"] = licences[0]["name"]
-    for key in ("doi", "url", "repository-code"):
-        if meta.get(key):
-            data[key] = meta[key]
+    home = {"doi": meta.get("doi"), "url": _landing(meta), "repository-code": meta.get("repository")}
+    data.update({key: value for key, value in home.items() if value})
     if meta.get("keywords"):
         data["keywords"] = [str(k) for k in meta["keywords"]]
     return data
@@ -97,7 +104,27 @@ def zenodo_text(meta: dict[str, Any]) -> str:
     }
     if _date(meta):
         data["publication_date"] = _date(meta)
+    related = [{"identifier": meta[key], "relation": relation, "scheme": "url"}
+               for key, relation in (("repository", "isSupplementedBy"), ("documentation", "isDocumentedBy"))
+               if meta.get(key)]
+    if related:
+        data["related_identifiers"] = related
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _landing(meta: dict[str, Any]) -> str | None:
+    """The page a citation points to: the documentation, else the repository (None while neither is set)."""
+    return meta.get("documentation") or meta.get("url") or meta.get("repository") or None
+
+
+def _link(meta: dict[str, Any]) -> str | None:
+    """The link an APA citation ends with: the DOI when minted, else the landing page."""
+    return f"https://doi.org/{meta['doi']}" if meta.get("doi") else _landing(meta)
+
+
+def version_of(meta: dict[str, Any]) -> str:
+    """The dataset version of package metadata, as text."""
+    return str(meta["version"])
 
 
 def _bibtex_escape(text: str) -> str:
@@ -115,36 +142,49 @@ def dataset_citation(meta: dict[str, Any], fmt: str = "apa") -> str:
     """Cite a dataset version.
 
     Args:
-        meta: package metadata (name, title, version, contributors, licenses, date_released, optional doi/url).
-        fmt: bibtex, apa or cff.
+        meta: package metadata (name, title, version, contributors, licenses, date_released, and the home keys
+            repository, documentation, doi when set).
+        fmt: bibtex, apa, cff or json (CSL-JSON).
     """
     _check_format(fmt)
     if fmt == "cff":
         return cff_text(meta)
-    version, date = str(meta["version"]), _date(meta)
+    version, date = version_of(meta), _date(meta)
     year = date[:4] if date else None
-    link = f"https://doi.org/{meta['doi']}" if meta.get("doi") else meta.get("url")
+    if fmt == "json":
+        item: dict[str, Any] = {"id": f"{meta.get('name', 'yigai')}-{version}", "type": "dataset",
+                                "title": meta["title"], "author": [{"literal": n} for n in _author_names(meta)],
+                                "version": version, "genre": "Data set", "medium": "Frictionless data package"}
+        if date:
+            item["issued"] = {"date-parts": [[int(part) for part in date.split("-")]]}
+        if meta.get("doi"):
+            item["DOI"] = meta["doi"]
+        if _landing(meta):
+            item["URL"] = _landing(meta)
+        return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
     if fmt == "bibtex":
         key = f"{meta.get('name', 'yigai')}_{version.replace('.', '_')}"
         authors = " and ".join("{" + _bibtex_escape(n) + "}" for n in _author_names(meta))
         return _bibtex("misc", key, [
             ("author", authors), ("title", "{" + _bibtex_escape(meta["title"]) + "}"), ("year", year),
-            ("version", version), ("doi", meta.get("doi")), ("url", meta.get("url")),
+            ("version", version), ("doi", meta.get("doi")), ("url", _landing(meta)),
             ("note", f"Dataset, version {version}" + (f", released {date}" if date else "")
              + ". Licence: " + (meta.get("licenses") or [{"name": "see the package"}])[0]["name"]),
         ])
     authors = ", ".join(_author_names(meta))
     text = f"{authors}. ({year or 'n.d.'}). *{meta['title']}* (Version {version}) [Data set]."
-    return text + (f" {link}" if link else "") + "\n"
+    return text + (f" {_link(meta)}" if _link(meta) else "") + "\n"
 
 
-def plan_citation(plan: dict[str, Any], fmt: str = "apa", dataset_version: str | None = None) -> str:
+def plan_citation(plan: dict[str, Any], fmt: str = "apa", dataset_version: str | None = None,
+                  url: str | None = None) -> str:
     """Cite the original document of one plan from its row of the `plans` table.
 
     Args:
         plan: the plan row (plan_id, title, doc_number, issue_date, issuer_names, jurisdiction).
-        fmt: bibtex, apa or cff (a CFF reference entry, to paste under `references:`).
+        fmt: bibtex, apa, cff (a CFF reference entry, to paste under `references:`) or json (CSL-JSON).
         dataset_version: the dataset version the row comes from, mentioned in the note.
+        url: where the document was captured from (source.yml's raw.url), when known.
     """
     _check_format(fmt)
     issuers = [n for n in (plan.get("issuer_names") or "").split("；") if n and n != UNKNOWN]
@@ -153,6 +193,17 @@ def plan_citation(plan: dict[str, Any], fmt: str = "apa", dataset_version: str |
     number = plan.get("doc_number") or None
     source = f"Text in the Yigai dataset{' version ' + dataset_version if dataset_version else ''}, " \
              f"texts/{plan['plan_id']}.txt."
+    if fmt == "json":
+        item: dict[str, Any] = {"id": plan["plan_id"], "type": "document", "genre": "Government document",
+                                "title": plan["title"], "author": [{"literal": n} for n in issuers],
+                                "language": "zh", "note": source}
+        if number:
+            item["number"] = number
+        if date:
+            item["issued"] = {"date-parts": [[int(part) for part in date.split("-")]]}
+        if url:
+            item["URL"] = url
+        return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
     if fmt == "cff":
         entry: dict[str, Any] = {"type": "government-document", "title": plan["title"],
                                  "authors": [{"name": n} for n in issuers] or [{"name": UNKNOWN}]}
@@ -161,6 +212,8 @@ def plan_citation(plan: dict[str, Any], fmt: str = "apa", dataset_version: str |
         if date:
             entry["date-published"] = date
             entry["year"] = int(year)
+        if url:
+            entry["url"] = url
         entry["languages"] = ["zh"]
         entry["notes"] = f"Implementation plan of {plan.get('jurisdiction')}. {source}"
         return yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, width=110)
@@ -168,7 +221,7 @@ def plan_citation(plan: dict[str, Any], fmt: str = "apa", dataset_version: str |
         return _bibtex("misc", plan["plan_id"].replace("-", "_"), [
             ("author", " and ".join("{" + _bibtex_escape(n) + "}" for n in issuers)),
             ("title", "{" + _bibtex_escape(plan["title"]) + "}"), ("number", number), ("year", year),
-            ("date", date), ("language", "chinese"),
+            ("date", date), ("url", url), ("language", "chinese"),
             ("note", f"Government document{', ' + _bibtex_escape(number) if number else ''}. "
                      + _bibtex_escape(source)),
         ])
@@ -177,7 +230,21 @@ def plan_citation(plan: dict[str, Any], fmt: str = "apa", dataset_version: str |
         when = f"{year}, {_MONTHS[int(date[5:7]) - 1]} {int(date[8:10])}"
     who = ", ".join(issuers) or UNKNOWN
     number_text = f" ({number})" if number else ""
-    return f"{who}. ({when}). *{plan['title']}*{number_text} [Government document]. {source}\n"
+    return f"{who}. ({when}). *{plan['title']}*{number_text} [Government document]. {url or source}" + \
+        (f" {source}" if url else "") + "\n"
+
+
+def source_url(sources_dir: Path, plan_id: str) -> str | None:
+    """The URL a plan's document was captured from, from sources/<plan_id>/source.yml (None when unknown)."""
+    path = Path(sources_dir) / plan_id / "source.yml"
+    if not path.is_file():
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError, OSError):
+        return None
+    url = (data.get("raw") or {}).get("url") if isinstance(data, dict) and isinstance(data.get("raw"), dict) else None
+    return str(url) if url and re.match(r"^https?://\S+$", str(url)) else None
 
 
 def _check_format(fmt: str) -> None:
@@ -198,13 +265,14 @@ def package_meta(folder: Path) -> dict[str, Any]:
     cff = folder / "CITATION.cff"
     if not cff.is_file() and str(meta.get("version")) == str(metadata.package()["version"]):
         meta["date_released"] = metadata.package().get("date_released")
+        meta.update({key: metadata.package()[key] for key in HOME_KEYS if metadata.package().get(key)})
     if cff.is_file():
         data = yaml.safe_load(cff.read_text(encoding="utf-8")) or {}
         released = data.get("date-released")
         meta["date_released"] = str(released) if released else None
-        for key in ("doi", "url"):
-            if data.get(key):
-                meta[key] = data[key]
+        for key, cff_key in (("doi", "doi"), ("documentation", "url"), ("repository", "repository-code")):
+            if data.get(cff_key):
+                meta[key] = data[cff_key]
     return meta
 
 

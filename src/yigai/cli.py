@@ -7,25 +7,73 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from yigai import __version__
+from yigai.console import Progress, SpinnerColumn, TextColumn, clean, escape, make_console
 from yigai.errors import YigaiError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-err_console = Console(stderr=True)
+err_console = make_console()  # stderr, never hard-wrapped (a piped message stays on one line)
+
+
+def say(text: str) -> None:
+    """Print a message for people on stderr: not wrapped, no markup, control characters shown as \\xNN."""
+    err_console.print(clean(text), highlight=False, markup=False, soft_wrap=True)
+
+
+def emit(data, output_format: str, text: str | None = None) -> None:
+    """Print a command's result on stdout: as JSON with --format json, else as `text` (default: str(data))."""
+    if output_format == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        return
+    body = text if text is not None else str(data)
+    click.echo(body, nl=not body.endswith("\n"))
+
+
+def format_option(*choices: str, default: str | None = None):
+    """The --format option of a command that prints data: its own formats plus json."""
+    names = list(dict.fromkeys([*choices, "json"]))
+    return click.option("--format", "output_format", type=click.Choice(names), default=default or names[0],
+                        show_default=True, help=f"Output format ({', '.join(names)}).")
+
+
+class ExistingPath(click.Path):
+    """A path the command reads: when it does not exist, that is a usage error (exit 2) naming it."""
+
+    def __init__(self, what: str = "path", **kwargs) -> None:
+        super().__init__(path_type=Path, **kwargs)
+        self.what = what
+
+    def convert(self, value, param, ctx):  # noqa: D102 - click API
+        if not Path(value).exists():
+            self.fail(f"{self.what} not found: {clean(str(value))}", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 class YigaiGroup(click.Group):
-    """A click group that reports user errors as plain messages, never tracebacks."""
+    """A click group that reports user errors as plain messages, never tracebacks.
+
+    Exit status 2 for a usage error (a missing path, a missing optional dependency), 1 for any other error.
+    """
 
     def invoke(self, ctx: click.Context):  # noqa: D102 - click API
         try:
             return super().invoke(ctx)
         except YigaiError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            _report(exc)
             sys.exit(2 if getattr(exc, "usage", False) else 1)
+        except ModuleNotFoundError as exc:
+            if not exc.name or exc.name.split(".")[0] == "yigai":
+                raise
+            from yigai import extras
+
+            _report(extras.missing_extra(exc.name, ctx.invoked_subcommand))
+            sys.exit(2)
+
+
+def _report(error: YigaiError) -> None:
+    err_console.print("[bold red]error:[/] " + escape(clean(str(error))), highlight=False, markup=True,
+                      soft_wrap=True)
 
 
 def command(group: click.Group, name: str):
@@ -48,7 +96,8 @@ def main() -> None:
 
 
 @command(main, "build")
-@click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=Path("sources"), show_default=True,
+@click.option("--sources", "sources_dir", type=ExistingPath("sources directory", file_okay=False),
+              default=Path("sources"), show_default=True,
               help="Folder of plan folders (raw.txt, source.yml, corrections.yml) and agencies.yml.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("datapackage"), show_default=True,
               help="Folder to write the data package to (replaced atomically).")
@@ -143,7 +192,8 @@ def _date_option(value: str | None):
 @click.option("--since", default=None, help="Previous release to compare with for --bump (folder, archive or URL; "
               "default: see docs/releases.md).")
 @click.option("--no-build", is_flag=True, help="Release the package folder as it is, without rebuilding it.")
-def release_command(bump, sources_dir, package_dir, out_dir, date_text, since, no_build) -> None:
+@format_option("text")
+def release_command(bump, sources_dir, package_dir, out_dir, date_text, since, no_build, output_format) -> None:
     """Build, validate and write a byte-reproducible release archive (CSV, Parquet, SQLite, checksums, citation).
 
     With --bump, the new build is compared with the previous release; the bump must be at least what the
@@ -154,6 +204,7 @@ def release_command(bump, sources_dir, package_dir, out_dir, date_text, since, n
     Example:
       yigai release
       yigai release --bump minor --date 2026-12-01
+      yigai release --no-build --format json
     """
     from yigai import release, versioning
 
@@ -167,7 +218,7 @@ def release_command(bump, sources_dir, package_dir, out_dir, date_text, since, n
         path = done.archive
     else:
         path = release.run(project, sources_dir, package_dir, out_dir, build=not no_build)
-    click.echo(str(path))
+    emit(release.summary(path), output_format, str(path))
 
 
 @command(main, "diff")
@@ -189,18 +240,22 @@ def diff_command(old: str, new: str, output_format: str) -> None:
 
 
 @command(main, "cite")
-@click.option("--format", "output_format", type=click.Choice(["apa", "bibtex", "cff"]), default="apa",
-              show_default=True, help="Citation style.")
+@format_option("apa", "bibtex", "cff")
 @click.option("--package", "package_path", default=None,
               help="Cite this package (folder, archive or URL) instead of the installed version.")
 @click.option("--plan", "plan_id", default=None, help="Cite the original document of this plan instead.")
-def cite_command(output_format: str, package_path: str | None, plan_id: str | None) -> None:
+@click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=Path("sources"), show_default=True,
+              help="Folder of plan folders whose source.yml gives a plan's source URL (--plan), when present.")
+def cite_command(output_format: str, package_path: str | None, plan_id: str | None, sources_dir: Path) -> None:
     """Print a citation of the dataset version, or of a plan's original document (--plan).
+
+    Every citation carries the version and the release year; the dataset's DOI and URLs come from
+    src/yigai/metadata/package.yml and are left out while unset. JSON is CSL-JSON (for Zotero, pandoc, citeproc).
 
     \b
     Example:
       yigai cite --format bibtex
-      yigai cite --plan nanjing-2023-01 --package datapackage
+      yigai cite --format json --plan nanjing-2023-01 --package datapackage
     """
     from yigai import cite, metadata
     from yigai.loading import open_package
@@ -213,38 +268,51 @@ def cite_command(output_format: str, package_path: str | None, plan_id: str | No
         if plan_id is None:
             text = cite.dataset_citation(meta, output_format)
         else:
-            text = cite.plan_citation(cite.find_plan(folder, plan_id), output_format, str(meta.get("version")))
+            plan = cite.find_plan(folder, plan_id)
+            text = cite.plan_citation(plan, output_format, cite.version_of(meta), cite.source_url(sources_dir, plan_id))
     click.echo(text, nl=False)
 
 
 @command(main, "download")
-@click.argument("release_ref", metavar="VERSION|URL")
+@click.argument("release_ref", metavar="VERSION|URL|ARCHIVE")
 @click.option("--dest", type=click.Path(path_type=Path), required=True,
               help="Folder to create for the verified package (must not exist or be empty).")
 @click.option("--base-url", default=None, help="Where versions are looked up (default: $YIGAI_RELEASE_URL).")
-def download_command(release_ref: str, dest: Path, base_url: str | None) -> None:
-    """Download a release, verify SHA256SUMS and the package hashes, and unpack it into --dest.
+@click.option("--timeout", type=float, default=None, metavar="SECONDS",
+              help="Overall deadline for the download (default: $YIGAI_DOWNLOAD_TIMEOUT, else 900).")
+@click.option("--max-size", "max_size", default=None, metavar="SIZE",
+              help="Largest archive accepted, e.g. 500MB or 2GiB (default: $YIGAI_DOWNLOAD_MAX_BYTES, else 2GiB).")
+@format_option("text")
+def download_command(release_ref: str, dest: Path, base_url: str | None, timeout: float | None,
+                     max_size: str | None, output_format: str) -> None:
+    """Download a release, verify every file before writing it, and unpack it into --dest.
 
-    A version is looked up as <base>/yigai-<version>.zip under $YIGAI_RELEASE_URL (or --base-url). A tampered
-    archive, or one whose paths leave --dest, is refused and nothing is left behind.
+    A version is looked up as <base>/yigai-<version>.zip under $YIGAI_RELEASE_URL (or --base-url). The download
+    has an overall deadline and a size cap; every member of the archive is checked against SHA256SUMS,
+    datapackage.json and manifest.json before it is written. A slow, oversized or tampered archive, or one whose
+    paths leave --dest, is refused with the reason, and nothing is left behind.
 
     \b
     Example:
       yigai download 0.2.0 --dest yigai-0.2.0
-      yigai download https://example.org/yigai-0.2.0.zip --dest yigai-0.2.0
+      yigai download https://example.org/yigai-0.2.0.zip --dest yigai-0.2.0 --timeout 300 --max-size 1GiB
     """
-    from yigai import loading
+    from yigai import loading, transfer
 
-    folder = loading.download(release_ref, dest, base_url)
-    click.echo(str(folder))
+    limits = transfer.Limits.configured(timeout, max_size)
+    folder = loading.download(release_ref, dest, base_url, limits)
+    descriptor = loading.read_descriptor(folder)
+    emit({"path": str(folder), "name": descriptor.get("name"), "version": descriptor.get("version"),
+          "files": sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())},
+         output_format, str(folder))
 
 
 @command(main, "docs")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("build/site"), show_default=True,
               help="Folder to write the documentation site to.")
-@click.option("--package", "package_dir", type=click.Path(path_type=Path), default=Path("datapackage"),
+@click.option("--package", "package_dir", type=ExistingPath("package folder"), default=Path("datapackage"),
               show_default=True, help="Package whose plans, counts and corrections the site shows.")
-@click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=Path("sources"),
+@click.option("--sources", "sources_dir", type=ExistingPath("sources directory"), default=Path("sources"),
               show_default=True, help="Folder of plan folders (for each plan's source facts).")
 @click.option("--check", is_flag=True, help="Only check that docs/data-dictionary.md and docs/cli.md are up to date.")
 @click.option("--no-site", is_flag=True, help="Regenerate docs/data-dictionary.md and docs/cli.md only.")
@@ -285,8 +353,23 @@ def docs_command(out_dir: Path, package_dir: Path, sources_dir: Path, check: boo
         click.echo(str(built))
 
 
+def _agency_registry(sources_dir: Path):
+    """The registry of sources_dir, else the one shipped with yigai (a note on stderr says which is used)."""
+    from yigai import assets, registry
+
+    found = assets.registry_file(sources_dir)
+    if found is None:
+        say(f"note: no agency registry in {sources_dir} nor shipped with yigai; bodies are drafted without one")
+        return registry.Registry()
+    loaded = registry.load(found.path)
+    if found.origin != "given folder":
+        say(f"note: no {sources_dir / 'agencies.yml'}; using the agency registry shipped with yigai "
+            f"({len(loaded.agencies)} bodies): {found.path}")
+    return loaded
+
+
 @command(main, "extract")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=ExistingPath("file", dir_okay=False))
 @click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json", show_default=True,
               help="One JSON object keyed by table name, or one table (--table) as CSV.")
 @click.option("--table", "table", default=None, metavar="NAME",
@@ -296,7 +379,8 @@ def docs_command(out_dir: Path, package_dir: Path, sources_dir: Path, check: boo
 @click.option("--admin-code", "admin_code", default=None, metavar="CODE",
               help="GB/T 2260 code of the jurisdiction, for a document that does not name it.")
 @click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=Path("sources"), show_default=True,
-              help="Folder whose agencies.yml is used to resolve bodies (an empty registry when it is missing).")
+              help="Folder whose agencies.yml is used to resolve bodies (when it has none, the registry shipped with "
+                   "yigai is used, and a note says so).")
 def extract_command(file: Path, output_format: str, table: str | None, plan_id: str, admin_code: str | None,
                     sources_dir: Path) -> None:
     """Draft the rows of every table for one new raw document (no source.yml needed).
@@ -319,7 +403,7 @@ def extract_command(file: Path, output_format: str, table: str | None, plan_id: 
         raise click.UsageError(f"unknown table {table!r} for --table (tables: {', '.join(names)})")
     if output_format == "csv" and table is None:
         raise click.UsageError("--format csv prints one table: name it with --table (e.g. --table targets)")
-    agency_registry = registry_module.load(sources_dir / sources.REGISTRY_FILE)
+    agency_registry = _agency_registry(sources_dir)
     try:
         result = draft.run(draft.read_file(file), plan_id=plan_id, registry=agency_registry, admin_code=admin_code,
                            name=file.name)

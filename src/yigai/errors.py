@@ -43,3 +43,9 @@ class YigaiError(Exception):
 
 class StaleCorrectionError(YigaiError):
     """A correction whose `expect` no longer matches what the pipeline produces."""
+
+
+class UsageError(YigaiError):
+    """The command was used wrongly (a path that does not exist, a value it cannot take): exit status 2."""
+
+    usage = True

@@ -322,17 +322,21 @@ def load(path: Path) -> CodeList:
     return _load_cached(str(path.resolve()), path.stat().st_mtime)
 
 
-def for_plan_directory(directory: Path) -> CodeList:
+def for_plan_directory(directory: Path, draft: bool = False) -> CodeList:
     """The code list that applies to a plan folder: sources/indicators.yml beside it.
 
-    A draft (`yigai extract`) has no plan folder; it uses sources/indicators.yml of the working directory, the
-    folder `yigai extract --sources` reads its registry from by default.
+    A draft (`yigai extract`) has no plan folder; it uses sources/indicators.yml of the working directory, else the
+    code list shipped with yigai (the checkout's, or the installed package's; see yigai.assets). A build reads
+    only the sources folder it was given.
     """
+    from yigai import assets
+
     directory = Path(directory)
     for candidate in (directory.parent / INDICATORS_FILE, directory / "sources" / INDICATORS_FILE):
         if candidate.is_file():
             return load(candidate)
-    return load(directory.parent / INDICATORS_FILE)
+    shipped = assets.find(assets.INDICATORS) if draft else None
+    return load(shipped.path if shipped else directory.parent / INDICATORS_FILE)
 
 
 def run(rows: dict[str, list[dict]], codes: CodeList) -> list[Change]:

@@ -105,7 +105,7 @@ def run(plan: PlanSource, registry: Registry, draft: bool = False) -> PlanResult
     result.changes += [Change("extract", "plan-fact", "flagged", "", "", note) for note in facts.notes]
     result.changes += responsibility.changes + issuers.changes + reading.changes
     result.changes += curate.run(plan, result.rows, text, registry)
-    result.changes += indicators.run(result.rows, indicators.for_plan_directory(plan.directory))
+    result.changes += indicators.run(result.rows, indicators.for_plan_directory(plan.directory, draft))
     _fill_issuer_names(result.rows, registry)
     return result
 

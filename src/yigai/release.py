@@ -3,9 +3,14 @@
 A release archive `build/release/<name>-<version>.zip` holds one folder `<name>-<version>/` with the data package
 (datapackage.json, data/*.csv, texts/*.txt, README.md), the same tables as Parquet (parquet/<table>.parquet) and
 as a SQLite database with keys declared (<name>.sqlite), the data dictionary (DATA-DICTIONARY.md), CITATION.cff,
-the licences, CHANGELOG.md, the validation report (validation-report.json) and SHA256SUMS. The same inputs give the
-same bytes: members are sorted, timestamps are the release date (or 1980-01-01 before a first release), the
-compression is fixed, and the Parquet and SQLite files are written in a fixed order without clocks.
+the licences, CHANGELOG.md, the validation report (validation-report.json), what validating the release needs
+(the expectation suites and golden counts in validation/, the agency registry in sources/agencies.yml; see
+yigai.assets), manifest.json and SHA256SUMS. The manifest records every file's SHA-256 and size and the tool
+version that wrote it (the Parquet writer pyarrow, the SQLite library), so that the Parquet and SQLite files are
+covered by the package's own record and a release can be rebuilt with the same tools (requirements/release.lock).
+The same inputs and tools give the same bytes: members are sorted, timestamps are the release date (or
+1980-01-01 before a first release), the compression is fixed, and the Parquet and SQLite files are written in a
+fixed order without clocks.
 
 Version bumps (`--bump`) are made by yigai.versioning.
 """
@@ -24,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from yigai import metadata
-from yigai.errors import YigaiError
-from yigai.loading import SUMS_FILE, read_descriptor
+from yigai import assets, metadata
+from yigai.errors import UsageError, YigaiError
+from yigai.integrity import MANIFEST_FILE, SUMS_FILE, read_descriptor
 
 EPOCH = dt.date(1980, 1, 1)
 SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
@@ -34,6 +39,7 @@ PROJECT_FILES = {"CITATION.cff": "CITATION.cff", "LICENSE": "LICENSE", "LICENSE-
                  "CHANGELOG.md": "CHANGELOG.md"}
 REPORT_FILE = "validation-report.json"
 DICTIONARY_FILE = "DATA-DICTIONARY.md"
+LOCK_FILE = "requirements/release.lock"  # the exact versions a release is made with
 
 
 @dataclass
@@ -68,9 +74,10 @@ class Project:
         Raises:
             YigaiError: naming the first missing file.
         """
-        for path in [self.package_yml] + [self.root / name for name in PROJECT_FILES]:
-            if not path.is_file():
-                raise YigaiError("file needed for a release is missing", file=str(path),
+        needed = [self.package_yml] + [self.root / name for name in (*PROJECT_FILES, *assets.TRAVELLING)]
+        for path in needed:
+            if not path.exists():
+                raise UsageError("file needed for a release is missing", file=str(path),
                                  hint="run `yigai release` from the repository root")
         return self
 
@@ -213,23 +220,68 @@ def release_date(meta: dict) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
+def tool_versions() -> dict[str, str]:
+    """The versions of the tools that write a release's files (recorded in manifest.json)."""
+    import pyarrow
+
+    from yigai import __version__
+
+    return {"yigai": __version__, "pyarrow": pyarrow.__version__, "sqlite": sqlite3.sqlite_version}
+
+
+def manifest_bytes(files: dict[str, bytes], writers: dict[str, str], descriptor: dict,
+                   lock: Path | None = None) -> bytes:
+    """manifest.json: every file's SHA-256, size and the tool that wrote it, the tool versions and the lock file."""
+    tools = tool_versions()
+    entries = {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+                      "written_by": writers.get(name, "copied from the repository")}
+               for name, data in sorted(files.items())}
+    document = {"name": descriptor["name"], "version": str(descriptor["version"]), "tools": tools,
+                "files": entries}
+    if lock is not None and lock.is_file():
+        document["lock"] = {"path": LOCK_FILE, "sha256": hashlib.sha256(lock.read_bytes()).hexdigest()}
+    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
 def release_files(package_dir: Path, project: Project, report_json: str) -> dict[str, bytes]:
     """Every file of the release archive (path inside the release folder → bytes), SHA256SUMS included."""
     descriptor = read_descriptor(package_dir)
     name = descriptor["name"]
+    tools = tool_versions()
     files = {p.relative_to(package_dir).as_posix(): p.read_bytes()
              for p in sorted(package_dir.rglob("*")) if p.is_file()}
+    writers = {path: "yigai build" for path in files}
     for resource in descriptor["resources"]:
         if resource.get("schema"):
-            files[f"parquet/{resource['name']}.parquet"] = parquet_bytes(package_dir, resource)
+            path = f"parquet/{resource['name']}.parquet"
+            files[path] = parquet_bytes(package_dir, resource)
+            writers[path] = f"pyarrow {tools['pyarrow']} (Parquet, zstd level 9)"
     files[f"{name}.sqlite"] = sqlite_bytes(package_dir, descriptor)
+    writers[f"{name}.sqlite"] = f"SQLite {tools['sqlite']} (Python sqlite3)"
     files[DICTIONARY_FILE] = metadata.data_dictionary_markdown().encode("utf-8")
+    writers[DICTIONARY_FILE] = f"yigai {tools['yigai']}"
     for inside, outside in PROJECT_FILES.items():
         files[inside] = (project.root / outside).read_bytes()
+    for inside, path in assets.travelling_files(project.root).items():
+        files[inside] = path.read_bytes()
     files[REPORT_FILE] = report_json.encode("utf-8")
-    files.pop(SUMS_FILE, None)
+    writers[REPORT_FILE] = f"yigai {tools['yigai']} (yigai validate)"
+    for record in (SUMS_FILE, MANIFEST_FILE):
+        files.pop(record, None)
+    files[MANIFEST_FILE] = manifest_bytes(files, writers, descriptor, project.root / LOCK_FILE)
     files[SUMS_FILE] = sha256sums(files)
     return files
+
+
+def summary(archive_path: Path) -> dict[str, Any]:
+    """What a release archive is, for `yigai release --format json`: path, name, version, size, SHA-256, tools."""
+    data = Path(archive_path).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        manifest_name = next((n for n in archive.namelist() if n.endswith("/" + MANIFEST_FILE)), None)
+        manifest = json.loads(archive.read(manifest_name)) if manifest_name else {}
+    return {"archive": str(archive_path), "name": manifest.get("name"), "version": manifest.get("version"),
+            "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "tools": manifest.get("tools", {}),
+            "files": len(manifest.get("files", {}))}
 
 
 def validated_report(package_dir: Path, label: str) -> str:
@@ -289,5 +341,11 @@ def run(project: Project, sources_dir: Path, package_dir: Path, out_dir: Path, b
     if build:
         from yigai import package
 
+        if not Path(sources_dir).is_dir():
+            raise UsageError("sources directory not found", file=str(sources_dir),
+                             hint="run from the repository root, or pass --sources DIR (or --no-build)")
         package.run(sources_dir, package_dir)
+    elif not (Path(package_dir) / "datapackage.json").is_file():
+        raise UsageError("no datapackage.json in the package folder", file=str(package_dir),
+                         hint="pass the built package with --package DIR, or build it first")
     return archive(package_dir, out_dir, project)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import json
+import re
 import subprocess
 
 import pytest
@@ -64,11 +66,87 @@ def test_dataset_citation_formats():
     assert yaml.safe_load(cite.dataset_citation(meta, "cff"))["version"] == version
 
 
-@pytest.mark.parametrize("fmt", ["apa", "bibtex", "cff"])
-def test_cite_command_for_the_installed_version(fmt):
+def year_and_version(text: str, fmt: str) -> tuple[str | None, str | None]:
+    """The year and version a citation states, read the way a reference manager would."""
+    if fmt == "json":
+        item = json.loads(text)[0]
+        return str(item["issued"]["date-parts"][0][0]) if "issued" in item else None, item.get("version")
+    if fmt == "cff":
+        data = yaml.safe_load(text)
+        return (str(data["date-released"])[:4] if data.get("date-released") else None), str(data["version"])
+    if fmt == "bibtex":
+        year, version = re.search(r"year = \{(\d{4})\}", text), re.search(r"version = \{([^}]+)\}", text)
+        return (year and year.group(1)), (version and version.group(1))
+    year, version = re.search(r"\((\d{4})\)", text), re.search(r"\(Version ([^)]+)\)", text)
+    return (year and year.group(1)), (version and version.group(1))
+
+
+@pytest.mark.parametrize("fmt", ["apa", "bibtex", "cff", "json"])
+def test_cite_command_for_the_installed_version_carries_year_and_version(fmt):
     result = CliRunner().invoke(main, ["cite", "--format", fmt])
     assert result.exit_code == 0, result.output
-    assert str(metadata.package()["version"]) in result.output
+    meta = metadata.package()
+    assert meta["date_released"], "the current version has a release date"
+    assert year_and_version(result.output, fmt) == (str(meta["date_released"])[:4], str(meta["version"]))
+
+
+@pytest.mark.parametrize("fmt", ["apa", "bibtex", "cff", "json"])
+def test_cite_command_for_a_release_carries_its_year_and_version(release_archive, fmt):
+    result = CliRunner().invoke(main, ["cite", "--package", str(release_archive), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    meta = metadata.package()
+    assert year_and_version(result.output, fmt) == (str(meta["date_released"])[:4], str(meta["version"]))
+
+
+HOME = {"repository": "https://example.org/yigai", "documentation": "https://docs.example.org/yigai",
+        "doi": "10.5281/zenodo.1234567"}
+
+
+@pytest.mark.parametrize("fmt", ["apa", "bibtex", "cff", "json"])
+def test_the_home_set_in_package_yml_flows_into_every_citation_and_unset_values_stay_out(fmt):
+    meta = dict(metadata.package(), **HOME)
+    text = cite.dataset_citation(meta, fmt)
+    assert "10.5281/zenodo.1234567" in text and "https://docs.example.org/yigai" in text or fmt == "apa"
+    if fmt == "apa":
+        assert text.rstrip().endswith("https://doi.org/10.5281/zenodo.1234567")
+    bare = cite.dataset_citation(dict(metadata.package(), repository=None, documentation=None, doi=None), fmt)
+    assert "http" not in bare.replace("creativecommons.org", "") and "doi" not in bare.lower()
+    zenodo = json.loads(cite.zenodo_text(meta))
+    assert {r["identifier"] for r in zenodo["related_identifiers"]} == {HOME["repository"], HOME["documentation"]}
+    assert "related_identifiers" not in json.loads(cite.zenodo_text(dict(metadata.package())))
+
+
+def test_the_home_in_citation_cff_is_valid_cff(tmp_path):
+    path = tmp_path / "CITATION.cff"
+    path.write_text(cite.cff_text(dict(metadata.package(), **HOME)), encoding="utf-8")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["repository-code"] == HOME["repository"] and data["url"] == HOME["documentation"]
+    done = cff_valid(path)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_committed_citation_files_are_generated_from_package_yml():
+    meta = dict(metadata.package())
+    assert (REPO / "CITATION.cff").read_text(encoding="utf-8") == cite.cff_text(meta)
+    assert (REPO / ".zenodo.json").read_text(encoding="utf-8") == cite.zenodo_text(meta)
+    for key in cite.HOME_KEYS:
+        assert key in meta, f"package.yml names the dataset's {key} (null while unset)"
+
+
+def test_a_plan_citation_carries_its_source_url_when_source_yml_has_one(built_package, tmp_path):
+    plan = plans(built_package)[0]
+    folder = tmp_path / "sources" / plan["plan_id"]
+    folder.mkdir(parents=True)
+    url = "https://www.example.gov.cn/plan.html"
+    (folder / "source.yml").write_text(yaml.safe_dump({"raw": {"url": url}}), encoding="utf-8")
+    for fmt in ("apa", "bibtex", "cff", "json"):
+        result = CliRunner().invoke(main, ["cite", "--plan", plan["plan_id"], "--package", str(built_package),
+                                           "--sources", str(tmp_path / "sources"), "--format", fmt])
+        assert result.exit_code == 0 and url in result.output, result.output
+    (folder / "source.yml").write_text(yaml.safe_dump({"raw": {"url": None}}), encoding="utf-8")
+    result = CliRunner().invoke(main, ["cite", "--plan", plan["plan_id"], "--package", str(built_package),
+                                       "--sources", str(tmp_path / "sources"), "--format", "json"])
+    assert "URL" not in json.loads(result.output)[0]
 
 
 def test_cite_command_for_a_release_archive_uses_its_version(release_archive):

@@ -139,5 +139,5 @@ def test_added_and_removed_rows(built_package, package_copy):
 
 def test_a_missing_package_is_a_clear_error(tmp_path, built_package):
     result = CliRunner().invoke(main, ["diff", str(tmp_path / "nope"), str(built_package)])
-    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.exit_code == 2 and "Traceback" not in result.output
     assert "no such package" in " ".join(result.output.split())

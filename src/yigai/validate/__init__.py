@@ -55,8 +55,8 @@ def kind_of(path: Path) -> str:
 
 
 def find_suites_dir(target: Path, explicit: Path | None = None) -> Path:
-    """Find validation/: the one given, else next to the target or one of its parents, the working directory's,
-    or the repository's this code was installed from.
+    """Find validation/: the one given, else next to the target or one of its parents (an unpacked release carries
+    its own), the working directory's, the repository's this code was installed from, or the installed wheel's.
 
     Raises:
         UsageError: when none is found.
@@ -72,6 +72,11 @@ def find_suites_dir(target: Path, explicit: Path | None = None) -> Path:
     for candidate in candidates:
         if (candidate / "plans.json").is_file():
             return candidate
+    from yigai import assets  # fallback: the suites shipped with the code (an installed wheel's bundle)
+
+    shipped = assets.bundled_suites()
+    if shipped is not None:
+        return shipped
     raise UsageError("no validation/ folder of expectation suites found", file=str(target),
                      hint="run from the repository root or pass --suites DIR")
 
