@@ -148,7 +148,7 @@ def test_a_zip_bomb_is_refused_before_anything_is_written(release_archive, tmp_p
             new.writestr(info, old.read(info))
         new.writestr(f"{prefix}/data/huge.csv", b"\0" * (64 * 2**20))
     dest = tmp_path / "out" / "dest"
-    with pytest.raises(YigaiError, match="would unpack to 64.* above the cap of 16.0 MiB"):
+    with pytest.raises(YigaiError, match=r"would unpack to 6[4-9]\.\d MiB, above the cap of 16\.0 MiB"):
         archives.extract(bomb, dest, max_unpacked=16 * 2**20)
     assert not (tmp_path / "out").exists()
 

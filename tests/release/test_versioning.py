@@ -61,7 +61,7 @@ def project_copy(tmp_path, monkeypatch):
     """The repository's release files in a temporary project, with the build reading its package.yml."""
     root = tmp_path / "project"
     for name in ("CITATION.cff", ".zenodo.json", "CHANGELOG.md", "LICENSE", "LICENSE-DATA.md",
-                 "src/yigai/metadata/package.yml", "sources/agencies.yml"):
+                 "src/yigai/metadata/package.yml", "sources/agencies.yml", "sources/indicators.yml"):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / name, root / name)
     shutil.copytree(REPO / "validation", root / "validation")
