@@ -2,7 +2,7 @@
 
 The id scheme (documented in src/yigai/data/agency_aliases.yml and in the agency_id field of fields.yml):
 
-    <admin_code>-<function>-<collective>       630000-government-counties: every county government of Qinghai
+    <admin_code>-<function>-<collective>       330000-government-counties: every county government of Zhejiang
 
 A mention is read as [全省/所有 …][division][scope word]<noun>, matched whole; see `parse`. The result is either a
 collective (a Collective with its id and canonical Chinese name), or the plan's own body of that function (a scope
@@ -58,7 +58,7 @@ class Collective:
         admin_code: the jurisdiction whose bodies are meant.
         function: code list `function`.
         scope: one of the documented collective suffixes, or None for the jurisdiction's own body.
-        name: canonical Chinese name (青海省各县级人民政府), or the own body's generic name (某省卫生健康行政部门).
+        name: canonical Chinese name (浙江省各县级人民政府), or the own body's generic name (某省卫生健康行政部门).
     """
 
     admin_code: str

@@ -4,7 +4,7 @@ MkDocs Material's search plugin segments Chinese text with jieba when jieba is i
 zero-width spaces; the index's separator must then split on them too (and on Chinese punctuation). In the browser,
 the search box splits a Chinese query into the words the index knows, so a query need not be typed with spaces.
 Search matches the start of indexed words, so jieba's own dictionary is kept: it cuts a body's name into its
-parts (南京市 / 民政局), and a search for either part, or for the whole name, finds it.
+parts (杭州市 / 民政局), and a search for either part, or for the whole name, finds it.
 """
 
 from __future__ import annotations
