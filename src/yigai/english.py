@@ -5,7 +5,7 @@ the place-name readings and exceptions of src/yigai/data/names_en.yml) and the E
 province's is the fixed name the central government uses. An agency's English name is the body type its Chinese
 name ends with, from the list of its function (src/yigai/data/functions_en.yml), then "of" and its jurisdiction:
 "Health Bureau of Xihu District, Hangzhou". Party bodies are named "… of the CPC Committee of
-…", collective bodies by the suffix of their id ("County-level people's governments of Qinghai Province", see
+…", collective bodies by the suffix of their id ("County-level people's governments of Zhejiang Province", see
 names_en.yml `collective_ids`), bodies of a new area or development zone "… of Binhai New Area,
 Tianjin".
 """
