@@ -123,7 +123,7 @@ def _run_pipeline(directory: Path, registry_path: Path) -> tuple[sources.PlanSou
 
 
 def check(directory: Path, single_plan: bool, suites_dir: Path, data_docs: Path | None = None,
-          update_counts: str | None = None) -> tuple[list[Problem], list[str], list[str]]:
+          update_counts: str | None = None, strict: bool = False) -> tuple[list[Problem], list[str], list[str]]:
     """Check a sources folder (or one plan folder) and the package it builds.
 
     Returns:
@@ -166,7 +166,8 @@ def check(directory: Path, single_plan: bool, suites_dir: Path, data_docs: Path 
             package.write(files, out)
         except YigaiError as exc:
             return problems + [_from_error("build", exc)], checked, []
-        found, more, changed = validate_package(out, suites_dir, data_docs, update_counts, complete=complete)
+        found, more, changed = validate_package(out, suites_dir, data_docs, update_counts, complete=complete,
+                                                strict=strict)
     label = f"(built from {directory}) "
     for problem in found:
         if problem.file and problem.file.split("/")[0] in ("data", "texts", "datapackage.json"):
