@@ -227,19 +227,21 @@ def run(path: Path, suites_dir: Path | None = None, fix: bool = False, data_docs
     Raises:
         UsageError: when the path is not something that can be validated.
     """
-    from yigai.validate import contributions, fix as fixes
-
     path = Path(path)
     kind = kind_of(path)
     directory = path.parent if path.is_file() else path
     suites_dir = find_suites_dir(directory, suites_dir)
     report = Report(target=str(path))
     if fix:
+        from yigai.validate import fix as fixes
+
         report.fixed += fixes.apply(directory, kind)
     if kind == PACKAGE:
         problems, checked, changed = validate_package(directory, suites_dir, data_docs, update_counts, strict=strict,
                                                       plans=plans)
     else:
+        from yigai.validate import contributions  # imported here: it loads the whole pipeline
+
         problems, checked, changed = contributions.check(directory, kind == PLAN, suites_dir, data_docs,
                                                          update_counts, strict=strict)
     report.problems += problems

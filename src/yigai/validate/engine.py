@@ -42,6 +42,8 @@ class Rule:
         needs: other tables the rule reads (it is skipped when one is broken, as its problems are reported).
         file: the file to name instead of the table's (e.g. a suite file for a rule that cannot run).
         severity: "error" or "warning".
+        screen: (SQL text, regex) when the rule can only fail on a row where the regex matches the text: rules
+            with the same regex are then screened together with one match over their columns joined.
     """
 
     check: str
@@ -58,6 +60,7 @@ class Rule:
     needs: tuple[str, ...] = ()
     file: str | None = None
     severity: str = ERROR
+    screen: tuple[str, str] | None = None
 
 
 def text(value: Any) -> str:
@@ -110,21 +113,61 @@ def run(con: duckdb.DuckDBPyConnection, rules: Iterable[Rule], available: set[st
         params: template values for messages (e.g. the patterns of fields.yml).
         plans: when given, per-plan rules judge only the rows of these plans.
     """
+    runnable = [r for r in rules if r.table in available and set(r.needs) <= available]
     problems: list[Problem] = []
-    for rule in rules:
-        if rule.table not in available or not set(rule.needs) <= available:
-            continue
+    for rule in _screen(con, runnable, plans):
         problems += _run_rule(con, rule, files, params, plans)
     return problems
+
+
+def _screen(con: duckdb.DuckDBPyConnection, rules: list[Rule], plans: set[str] | None) -> list[Rule]:
+    """The rules that some row breaks, found with one scan per table and set of joins (one count per rule).
+
+    A valid package is the common case: one query per table then says that no rule needs a closer look. A rule
+    whose SQL cannot run is returned as it is, so that running it alone reports the error.
+    """
+    groups: dict[tuple[str, tuple[str, ...]], list[Rule]] = {}
+    for rule in rules:
+        groups.setdefault((rule.table, rule.joins), []).append(rule)
+    failing: list[Rule] = []
+    for (table, joins), members in groups.items():
+        source = f"{quote('v_' + table)} v {' '.join(joins)}"
+        try:
+            if not con.execute(f"SELECT count(*) FROM {source} WHERE {_any(members, plans)}").fetchone()[0]:
+                continue
+            counts = ", ".join(f"count(*) FILTER (WHERE {_where(rule, plans)})" for rule in members)
+            found = con.execute(f"SELECT {counts} FROM {source}").fetchone()
+        except duckdb.Error:
+            failing += members
+            continue
+        failing += [rule for rule, n in zip(members, found) if n]
+    return failing
+
+
+def _any(rules: list[Rule], plans: set[str] | None) -> str:
+    """SQL true for a row that may break one of the rules (regex rules matched once over their columns joined)."""
+    conditions = [f"({_where(rule, plans)})" for rule in rules if rule.screen is None]
+    patterns: dict[str, list[str]] = {}
+    for rule in rules:
+        if rule.screen is not None:
+            patterns.setdefault(rule.screen[1], []).append(rule.screen[0])
+    for pattern, texts in patterns.items():
+        conditions.append(f"regexp_matches(concat_ws(chr(10), {', '.join(texts)}), {literal(pattern)})")
+    return " OR ".join(conditions) or "false"
+
+
+def _where(rule: Rule, plans: set[str] | None) -> str:
+    where = f"({rule.fails})"
+    if plans is not None and rule.per_plan:
+        where += f" AND v._plan IN ({', '.join(literal(p) for p in sorted(plans)) or 'NULL'})"
+    return where
 
 
 def query(rule: Rule, plans: set[str] | None, limit: int | None) -> str:
     """The SQL selecting the rows that break a rule (with the rule's extra columns and `_value`)."""
     value = rule.value or (f"v.{quote(rule.field)}" if rule.field else "NULL")
     extra = "".join(f", {column}" for column in rule.columns)
-    where = f"({rule.fails})"
-    if plans is not None and rule.per_plan:
-        where += f" AND v._plan IN ({', '.join(literal(p) for p in sorted(plans)) or 'NULL'})"
+    where = _where(rule, plans)
     sql = (f"SELECT v.*{extra}, CAST(({value}) AS VARCHAR) AS _value FROM {quote('v_' + rule.table)} v "
            f"{' '.join(rule.joins)} WHERE {where}")
     return sql + (f" ORDER BY v._row LIMIT {limit}" if limit else "")

@@ -68,7 +68,7 @@ def spam_strings() -> tuple[str, ...]:
         text = importlib_resources.files("yigai").joinpath("data/spam.yml").read_text(encoding="utf-8")
     except (FileNotFoundError, OSError):
         return ()
-    data = yaml.safe_load(text) or {}
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}  # noqa: S506
     terms = sorted((str(t) for t in data.get("terms") or [] if str(t).strip()), key=lambda t: (-len(t), t))
     return tuple([re.escape(t) for t in terms] + [f"(?:{p})" for p in data.get("patterns") or []])
 

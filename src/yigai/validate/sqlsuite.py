@@ -216,12 +216,14 @@ def compile_expectation(table: str, expectation: dict[str, Any], params: dict[st
     fails, blamed = _fails(str(kind), kwargs, col)
     if kwargs.get("row_condition") is not None:
         fails = f"({condition(kwargs['row_condition'], col)}) AND ({fails})"
+    screen = None
+    if str(kind) == "expect_column_values_to_not_match_regex" and not str(kwargs.get("column", "_")).startswith("_"):
+        screen = (col(kwargs["column"]), str(col.value(kwargs.get("regex"))))
     field = meta.get("field") or blamed
     per_plan = table == TEXTS or "plan_id" in _plan_columns(table)
     return Rule(str(meta.get("check") or kind), table, fails=fails, message=str(meta.get("message") or kind),
                 field=field, expected=meta.get("expected"), hint=meta.get("hint"), joins=tuple(col.joins),
-                columns=col.columns(), needs=tuple(col.needs), per_plan=per_plan,
-                value=None if field in DERIVED or not field else None)
+                columns=col.columns(), needs=tuple(col.needs), per_plan=per_plan, screen=screen)
 
 
 def _plan_columns(table: str) -> list[str]:
