@@ -18,7 +18,7 @@ def run(path, suites_dir):
 def test_the_clean_package_passes(built_package, suites_dir):
     report = run(built_package, suites_dir)
     assert report.valid, report.to_text()
-    assert report.checked == ["files", "frictionless", "suites", "golden-counts"]
+    assert report.checked == ["files", "frictionless", "rules", "suites", "golden-counts"]
 
 
 def test_the_committed_golden_counts_match_the_build(built_package):

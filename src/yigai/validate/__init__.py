@@ -143,7 +143,14 @@ def validate_package(root: Path, suites_dir: Path, data_docs: Path | None = None
     checked.append("golden-counts")
     problems += frictionless.result()
     con.close()
-    return problems, checked, changed
+    return _once(problems, layout.broken), checked, changed
+
+
+def _once(problems: list[Problem], broken: set[str]) -> list[Problem]:
+    """A broken file is reported once, for what breaks it: its size and hash then say nothing more."""
+    reasons = {p.resource for p in problems if p.check not in ("hash-count", "byte-count")}
+    return [p for p in problems if not (p.check in ("hash-count", "byte-count") and p.resource in broken
+                                        and p.resource in reasons)]
 
 
 def descriptor_check(layout: files.Layout, strict: bool) -> list[Problem]:

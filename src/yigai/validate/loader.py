@@ -118,7 +118,8 @@ def load_table(con: duckdb.DuckDBPyConnection, name: str, path: Path, shown: str
 
 
 def _rejects(con: duckdb.DuckDBPyConnection, name: str, shown: str, width: int, path: Path) -> list[Problem]:
-    rows = con.execute(f"SELECT line, column_name, error_type, csv_line, error_message FROM rejects_{name} "
+    rows = con.execute(f"SELECT line, column_name, error_type, csv_line, error_message FROM (SELECT *, row_number() "
+                       f"OVER (PARTITION BY line ORDER BY column_idx) AS n FROM rejects_{name}) WHERE n = 1 "
                        "ORDER BY line").fetchall()
     problems = []
     for line, column, kind, text, message in rows[:MAX_REJECTS]:

@@ -18,6 +18,8 @@ WARNING = "warning"
 # isolates, zero-width characters, the byte order mark, line and paragraph separators).
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
 
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
+
 
 def visible(text: str) -> str:
     """The text with every control or invisible format character written as an escape (\\x1b, \\u202e)."""
@@ -112,7 +114,7 @@ class Report:
                           ensure_ascii=False, indent=2)
         # json escapes C0 controls itself; the others are legal in JSON strings but unsafe on a terminal, so they
         # are written as \\uXXXX escapes (the same characters for a JSON reader, visible for a person).
-        return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
     def to_text(self) -> str:
         """The report for people."""
