@@ -42,10 +42,10 @@ def actual(con: duckdb.DuckDBPyConnection, available: set[str], texts: dict[str,
     if "plans" not in available:
         return {}
     facts: dict[str, dict[str, Any]] = {}
-    for plan, source in con.execute("SELECT plan_id, any_value(source_sha256) FROM plans WHERE plan_id IS NOT NULL "
-                                    "GROUP BY plan_id ORDER BY plan_id").fetchall():
+    for plan, source, row in con.execute("SELECT plan_id, arg_min(source_sha256, _row), min(_row) FROM v_plans "
+                                         "WHERE plan_id IS NOT NULL GROUP BY plan_id ORDER BY plan_id").fetchall():
         text = texts.get(plan)
-        facts[plan] = {"counts": {}, "source_sha256": source,
+        facts[plan] = {"counts": {}, "source_sha256": source, "row": row,
                        "text_sha256": None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()}
     for table in per_plan_tables():
         if table not in available:
@@ -119,7 +119,7 @@ def _digest_problems(plan: str, entry: dict[str, Any], recorded: dict[str, Any],
     problems = []
     if entry["source_sha256"] != recorded.get("source_sha256"):
         problems.append(Problem("golden-digest", f"plan {plan} names a raw source other than the one recorded",
-                                file="data/plans.csv", resource="plans", field="source_sha256",
+                                file="data/plans.csv", resource="plans", field="source_sha256", row=entry["row"],
                                 value=str(entry["source_sha256"]), expected=f"{recorded.get('source_sha256')} "
                                 f"({shown})", hint="source_sha256 is the sha256 of sources/<plan_id>/raw.txt; "
                                 + HINT, plan=plan))
