@@ -113,14 +113,14 @@ def _lines(node: yaml.Node | None, prefix: tuple = ()) -> dict[tuple, int]:
 
 def line_of(lines: dict[tuple, int], field: str | None) -> int | None:
     """The line of a field named like `raw.sha256` or `corrections[3].expect` (its nearest parent when absent)."""
-    if not lines:
+    if lines is None:
         return None
     path: list = []
     for part in re.findall(r"[^.\[\]]+|\[\d+\]", field or ""):
         path.append(int(part[1:-1]) - 1 if part.startswith("[") else part)
     while path and tuple(path) not in lines:
         path.pop()
-    return lines.get(tuple(path)) or lines.get(())
+    return lines.get(tuple(path)) or lines.get(()) or 1
 
 
 def load_yaml(path: Path, plan_id: str | None = None) -> tuple[Any, dict[tuple, int]]:
@@ -140,6 +140,10 @@ def load_yaml(path: Path, plan_id: str | None = None) -> tuple[Any, dict[tuple, 
     except UnicodeDecodeError as exc:
         raise YigaiError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path), plan_id=plan_id,
                          hint="save the file as UTF-8") from None
+    except yaml.reader.ReaderError as exc:
+        line = text[:exc.position].count("\n") + 1
+        raise YigaiError(f"not valid YAML at line {line}: character {exc.character!r} is not allowed in YAML",
+                         file=str(path), plan_id=plan_id, row=line, hint="remove the control character") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -147,7 +151,8 @@ def load_yaml(path: Path, plan_id: str | None = None) -> tuple[Any, dict[tuple, 
                          plan_id=plan_id, row=(mark.line + 1) if mark else None,
                          hint="check the indentation and quoting near that line") from None
     except (RecursionError, ValueError, TypeError, OverflowError) as exc:
-        raise YigaiError(f"cannot be read: {type(exc).__name__}: {str(exc)[:200]}", file=str(path), plan_id=plan_id,
+        reason = "it is nested too deeply" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
+        raise YigaiError(f"cannot be read: {reason[:200]}", file=str(path), plan_id=plan_id, row=1,
                          hint="keep the file to the plain keys and values of the documented format") from None
     return data, _lines(node)
 

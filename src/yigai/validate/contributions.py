@@ -174,12 +174,13 @@ def check(directory: Path, single_plan: bool, suites_dir: Path, data_docs: Path 
     if registry_path.is_file():
         _, _, found = _yaml(registry_path)
         problems += found
-        try:
-            registry_module.load(registry_path)
-        except YigaiError as exc:
-            problems.append(_from_error("registry", exc, str(registry_path)))
+        if _readable(found):
+            try:
+                registry_module.load(registry_path)
+            except YigaiError as exc:
+                problems.append(_from_error("registry", exc, str(registry_path)))
     checked = ["sources"]
-    if any(p.severity != WARNING and p.check == "registry" for p in problems):
+    if any(p.severity != WARNING and p.check in ("registry", "yaml", "encoding") for p in problems):
         return problems, checked, []
     plans = []
     problems += _same_raw_twice(plan_dirs, sources_dir)

@@ -179,10 +179,10 @@ def _check_file(layout: Layout, name: str) -> list[Problem]:
         layout.broken.add(name)
         problems.append(Problem("byte-order-mark", "file starts with a UTF-8 byte order mark (BOM)",
                                 hint=FIX_HINT.format(path=layout.root), **where))
-    if b"\r" in data:
+    if b"\r\n" in data:
         layout.broken.add(name)
-        problems.append(Problem("line-endings", "file uses Windows line ends (CRLF) or carriage returns; the "
-                                "package uses LF", hint=FIX_HINT.format(path=layout.root), **where))
+        problems.append(Problem("line-endings", "file uses Windows line ends (CRLF); the package uses LF",
+                                hint=FIX_HINT.format(path=layout.root), **where))
     if name in layout.tables and name not in layout.broken:
         problems += _check_header(layout, name, data, where)
     if name.startswith(TEXT_PREFIX):

@@ -25,7 +25,9 @@ _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 PINYIN = rf"[（(][a-zü ]*[{_TONED}][a-zü ]*[)）]"
 REPLACEMENT = "\ufffd"
-CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+# Control characters, and the invisible format characters that reorder or hide text (bidi overrides and isolates,
+# zero-width characters, a byte order mark inside the text).
+CONTROL = "[\x00-\x08\x0b-\x0d\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +96,7 @@ def describe(value: str) -> str | None:
                         "decoding)")
     control = re.findall(CONTROL, value)
     if control:
-        findings.append("control characters " + " ".join(f"U+{ord(c):04X}" for c in sorted(set(control))))
+        findings.append("control or invisible characters " + " ".join(f"U+{ord(c):04X}" for c in sorted(set(control))))
     if re.search(f"[{re.escape(traditional_characters())}]", value):
         simplified = to_simplified(value)
         changed = sorted({a for a, b in zip(value, simplified) if a != b}) if len(simplified) == len(value) else []

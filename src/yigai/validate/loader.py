@@ -107,14 +107,36 @@ def load_table(con: duckdb.DuckDBPyConnection, name: str, path: Path, shown: str
                     f"rejects_scan = 'rejects_scan_{name}', encoding = 'utf-8')", [str(path)])
     except duckdb.Error as exc:
         con.execute(f"DROP TABLE IF EXISTS {quote(name)}")
+        row, value = locate(path, len(columns))
         return [Problem("csv-syntax", f"the file cannot be read as CSV: {str(exc).splitlines()[0][:300]}", file=shown,
-                        resource=name, hint=_REJECT_HINTS["csv-syntax"])]
+                        resource=name, row=row, value=value, hint=_REJECT_HINTS["csv-syntax"])]
     problems = _rejects(con, name, shown, len(columns), path)
     if problems:
         con.execute(f"DROP TABLE {quote(name)}")
         return problems
     con.execute(f"CREATE OR REPLACE VIEW {quote('v_' + name)} AS SELECT rowid + 1 AS _row, * FROM {quote(name)}")
     return []
+
+
+def locate(path: Path, width: int) -> tuple[int | None, str | None]:
+    """The first data row Python's strict CSV reader cannot read, or whose width is wrong (slow; on failure only)."""
+    import csv
+    import io
+    import sys
+
+    csv.field_size_limit(sys.maxsize)
+    text = path.read_bytes().decode("utf-8", "replace")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    number = 0
+    try:
+        for number, row in enumerate(reader):
+            if number and len(row) != width:
+                return number, ",".join(row)[:300]
+    except csv.Error:
+        lines = text.split("\n")
+        line = reader.line_num
+        return max(number, 1), (lines[line - 1] if 0 < line <= len(lines) else "")[:300]
+    return None, None
 
 
 def _rejects(con: duckdb.DuckDBPyConnection, name: str, shown: str, width: int, path: Path) -> list[Problem]:
