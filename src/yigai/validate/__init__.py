@@ -103,29 +103,16 @@ def validate_package(root: Path, suites_dir: Path, data_docs: Path | None = None
         return problems, checked, []
     problems += files.check(layout)
     frictionless = _in_background(lambda: descriptor_check(layout, strict))
-    from yigai.validate import sqlsuite, suites
+    from yigai.validate import suites
 
     con = loader.connect()
-    available: set[str] = set()
-    for name in metadata.table_names():
-        if name in layout.files and name not in layout.broken:
-            found = loader.load_table(con, name, layout.files[name], layout.path_of(name))
-            problems += found
-            if found:
-                layout.broken.add(name)
-            else:
-                available.add(name)
-    texts = {plan: text for plan, text in layout.text_content.items() if isinstance(text, str)}
-    loader.load_texts(con, texts, layout.texts)
-    _load_reference_tables(con, layout, available, texts)
+    available, texts, found = load(con, layout)
+    problems += found
     params = suites.parameters()
-    rules = metadata_rules.metadata_rules(sorted(available))
     suite_files, suite_problems = suites.load(suites_dir)
     problems += suite_problems
-    for name, suite in sorted(suite_files.items()):
-        compiled, found = sqlsuite.compile_suite(name, suite, params, f"{suites_dir.name}/{name}.json")
-        rules += compiled
-        problems += found
+    rules, found = compile_rules(available, suite_files, params, suites_dir)
+    problems += found
     table_files = {name: layout.path_of(name) for name in metadata.table_names()}
     problems += _described(engine.run(con, rules, available | {engine.TEXTS}, table_files, params, plans))
     problems += _text_resources(con, layout, available)
@@ -151,6 +138,42 @@ def _once(problems: list[Problem], broken: set[str]) -> list[Problem]:
     reasons = {p.resource for p in problems if p.check not in ("hash-count", "byte-count")}
     return [p for p in problems if not (p.check in ("hash-count", "byte-count") and p.resource in broken
                                         and p.resource in reasons)]
+
+
+def compile_rules(available: set[str], suite_files: dict, params: dict, suites_dir: Path) -> tuple[
+        list[engine.Rule], list[Problem]]:
+    """Every rule: those of the metadata for the loaded tables, then those of the suites (compiled to SQL)."""
+    from yigai.validate import sqlsuite
+
+    rules = metadata_rules.metadata_rules(sorted(available))
+    problems: list[Problem] = []
+    for name, suite in sorted(suite_files.items()):
+        compiled, found = sqlsuite.compile_suite(name, suite, params, f"{suites_dir.name}/{name}.json")
+        rules += compiled
+        problems += found
+    return rules, problems
+
+
+def load(con, layout: files.Layout) -> tuple[set[str], dict[str, str], list[Problem]]:
+    """Load the package's readable tables, texts and reference tables into `con`.
+
+    Returns:
+        (tables loaded, texts by plan_id, problems of the rows that could not be parsed).
+    """
+    problems: list[Problem] = []
+    available: set[str] = set()
+    for name in metadata.table_names():
+        if name in layout.files and name not in layout.broken:
+            found = loader.load_table(con, name, layout.files[name], layout.path_of(name))
+            problems += found
+            if found:
+                layout.broken.add(name)
+            else:
+                available.add(name)
+    texts = {plan: text for plan, text in layout.text_content.items() if isinstance(text, str)}
+    loader.load_texts(con, texts, layout.texts)
+    _load_reference_tables(con, layout, available, texts)
+    return available, texts, problems
 
 
 def descriptor_check(layout: files.Layout, strict: bool) -> list[Problem]:

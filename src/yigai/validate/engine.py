@@ -42,8 +42,9 @@ class Rule:
         needs: other tables the rule reads (it is skipped when one is broken, as its problems are reported).
         file: the file to name instead of the table's (e.g. a suite file for a rule that cannot run).
         severity: "error" or "warning".
-        screen: (SQL text, regex) when the rule can only fail on a row where the regex matches the text: rules
-            with the same regex are then screened together with one match over their columns joined.
+        screen: (SQL text, regex, SQL condition) when the rule can only fail on a row where the condition holds and
+            the regex matches the text: rules with the same regex and condition are then screened together, with
+            one match over their columns joined.
     """
 
     check: str
@@ -60,7 +61,7 @@ class Rule:
     needs: tuple[str, ...] = ()
     file: str | None = None
     severity: str = ERROR
-    screen: tuple[str, str] | None = None
+    screen: tuple[str, str, str] | None = None
 
 
 def text(value: Any) -> str:
@@ -121,22 +122,61 @@ def run(con: duckdb.DuckDBPyConnection, rules: Iterable[Rule], available: set[st
 
 
 def _screen(con: duckdb.DuckDBPyConnection, rules: list[Rule], plans: set[str] | None) -> list[Rule]:
-    """The rules that some row breaks, found with one scan per table and set of joins (one count per rule).
+    """The rules that some row breaks, found with as few scans as possible.
 
-    A valid package is the common case: one query per table then says that no rule needs a closer look. A rule
-    whose SQL cannot run is returned as it is, so that running it alone reports the error.
+    A valid package is the common case. The rules without a regular-expression screen are counted in one statement
+    (one scan per table and set of joins); the clean-text rules, whose one large expression is costly to compile,
+    are screened with a single match per expression over every column they check, in every table. Only when a
+    screen finds something are the rules of that group counted one by one. A rule whose SQL cannot run is returned
+    as it is, so that running it alone reports the error.
     """
+    plain = [rule for rule in rules if rule.screen is None]
+    screened = [rule for rule in rules if rule.screen is not None]
+    failing = _screen_groups(con, plain, plans)
+    if screened and _any_match(con, screened, plans):
+        failing += _screen_groups(con, screened, plans)
+    return failing
+
+
+def _any_match(con: duckdb.DuckDBPyConnection, rules: list[Rule], plans: set[str] | None) -> bool:
+    """True when a screened rule's expression matches a row anywhere (one compiled expression per pattern)."""
+    by_pattern: dict[str, dict[tuple, list[Rule]]] = {}
+    for rule in rules:
+        by_pattern.setdefault(rule.screen[1], {}).setdefault((rule.table, rule.joins, rule.screen[2]), []).append(rule)
+    for pattern, groups in by_pattern.items():
+        parts = []
+        for (table, joins, condition), members in groups.items():
+            where = _where(Rule("", "", condition, "", per_plan=members[0].per_plan), plans)
+            parts.append(f"SELECT concat_ws(chr(10), {', '.join(r.screen[0] for r in members)}) AS _text FROM "
+                         f"{quote('v_' + table)} v {' '.join(joins)} WHERE {where}")
+        try:
+            if con.execute(f"SELECT count(*) FROM ({' UNION ALL '.join(parts)}) WHERE regexp_matches(_text, "
+                           f"{literal(pattern)})").fetchone()[0]:
+                return True
+        except duckdb.Error:
+            return True
+    return False
+
+
+def _screen_groups(con: duckdb.DuckDBPyConnection, rules: list[Rule], plans: set[str] | None) -> list[Rule]:
+    """The rules that some row breaks: one statement counting the rows that may break a rule of each group."""
     groups: dict[tuple[str, tuple[str, ...]], list[Rule]] = {}
     for rule in rules:
         groups.setdefault((rule.table, rule.joins), []).append(rule)
+    keys = list(groups)
+    scans = [f"SELECT {i} AS g, count(*) AS n FROM {quote('v_' + table)} v {' '.join(joins)} WHERE "
+             f"{_any(groups[(table, joins)], plans)}" for i, (table, joins) in enumerate(keys)]
+    try:  # one statement: DuckDB runs the scans side by side, and a valid package costs a single round trip
+        hits = {g for g, n in con.execute(" UNION ALL ".join(scans)).fetchall() if n} if scans else set()
+    except duckdb.Error:
+        hits = set(range(len(keys)))
     failing: list[Rule] = []
-    for (table, joins), members in groups.items():
-        source = f"{quote('v_' + table)} v {' '.join(joins)}"
+    for g in sorted(hits):
+        members = groups[keys[g]]
+        table, joins = keys[g]
+        counts = ", ".join(f"count(*) FILTER (WHERE {_where(rule, plans)})" for rule in members)
         try:
-            if not con.execute(f"SELECT count(*) FROM {source} WHERE {_any(members, plans)}").fetchone()[0]:
-                continue
-            counts = ", ".join(f"count(*) FILTER (WHERE {_where(rule, plans)})" for rule in members)
-            found = con.execute(f"SELECT {counts} FROM {source}").fetchone()
+            found = con.execute(f"SELECT {counts} FROM {quote('v_' + table)} v {' '.join(joins)}").fetchone()
         except duckdb.Error:
             failing += members
             continue
@@ -147,12 +187,15 @@ def _screen(con: duckdb.DuckDBPyConnection, rules: list[Rule], plans: set[str] |
 def _any(rules: list[Rule], plans: set[str] | None) -> str:
     """SQL true for a row that may break one of the rules (regex rules matched once over their columns joined)."""
     conditions = [f"({_where(rule, plans)})" for rule in rules if rule.screen is None]
-    patterns: dict[str, list[str]] = {}
+    patterns: dict[tuple[str, str, bool], list[str]] = {}
     for rule in rules:
         if rule.screen is not None:
-            patterns.setdefault(rule.screen[1], []).append(rule.screen[0])
-    for pattern, texts in patterns.items():
-        conditions.append(f"regexp_matches(concat_ws(chr(10), {', '.join(texts)}), {literal(pattern)})")
+            text, pattern, condition = rule.screen
+            patterns.setdefault((pattern, condition, plans is not None and rule.per_plan), []).append(text)
+    for (pattern, condition, restricted), texts in patterns.items():
+        where = _where(Rule("", "", condition, "", per_plan=True), plans) if restricted else f"({condition})"
+        conditions.append(f"({where} AND regexp_matches(concat_ws(chr(10), {', '.join(texts)}), "
+                          f"{literal(pattern)}))")
     return " OR ".join(conditions) or "false"
 
 

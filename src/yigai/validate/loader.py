@@ -55,9 +55,10 @@ def literal(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection for one validation run."""
-    con = duckdb.connect(":memory:", config={"preserve_insertion_order": True})
+def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection for one validation run (in memory unless a database file is named)."""
+    con = duckdb.connect(database, config={"preserve_insertion_order": True})
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
@@ -204,7 +205,7 @@ def load_spans(con: duckdb.DuckDBPyConnection, tables: list[str], texts: dict[st
 
     DuckDB counts characters the same way, but would walk the text from its start for every row; the distinct
     spans are few even in a large package and Python slices a text in constant time. `flat` is the span without
-    whitespace (an outline item's text is stored with its blank lines dropped).
+    line breaks (an outline item's text is stored with its blank lines dropped).
     """
     con.execute("CREATE OR REPLACE TABLE spans (plan_id VARCHAR, s BIGINT, e BIGINT, span VARCHAR, flat VARCHAR)")
     parts = [f"SELECT DISTINCT _plan, char_start, char_end FROM {quote(t)} WHERE char_start IS NOT NULL AND "
@@ -224,18 +225,18 @@ def load_spans(con: duckdb.DuckDBPyConnection, tables: list[str], texts: dict[st
                     [plans, starts, ends, spans, flats])
 
 
-WHITESPACE = ("\n", " ", "\t", "\u3000")
+WHITESPACE = ("\n",)
 
 
 def flatten(text: str) -> str:
-    """The text without whitespace (the same characters flat_sql removes)."""
+    """The text without line breaks (the same characters flat_sql removes)."""
     for character in WHITESPACE:
         text = text.replace(character, "")
     return text
 
 
 def flat_sql(expression: str) -> str:
-    """SQL removing whitespace from an expression, as flatten() does."""
+    """SQL removing line breaks from an expression, as flatten() does."""
     for character in WHITESPACE:
         expression = f"replace({expression}, chr({ord(character)}), '')"
     return expression

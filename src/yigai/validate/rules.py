@@ -102,8 +102,13 @@ def key_rules(table: str) -> list[Rule]:
         match = " AND ".join(f"_r.{quote(r)} = v.{quote(f)}" for f, r in zip(fields, refs))
         shown = ",".join(fields)
         value = " || ',' || ".join(f"v.{quote(f)}" for f in fields)
+        if len(fields) == 1:  # a hash anti-join; EXISTS is decorrelated less well against a small table
+            missing = (f"v.{quote(fields[0])} NOT IN (SELECT {quote(refs[0])} FROM {quote('v_' + ref_table)} "
+                       f"WHERE {quote(refs[0])} IS NOT NULL)")
+        else:
+            missing = f"NOT EXISTS (SELECT 1 FROM {quote('v_' + ref_table)} _r WHERE {match})"
         rules.append(Rule("foreign-key", table, field=shown, value=value, needs=(ref_table,), per_plan=False,
-                          fails=f"{present} AND NOT EXISTS (SELECT 1 FROM {quote('v_' + ref_table)} _r WHERE {match})",
+                          fails=f"{present} AND {missing}",
                           message=f"{shown} '{{_value}}' does not exist in {ref_table}.{','.join(refs)}",
                           expected=f"a {','.join(refs)} listed in {ref_table}",
                           hint="the value must exist in the referenced table: add that row there, or correct the id"))
@@ -140,44 +145,65 @@ def _outline_rules(table: str, outline: dict[str, str]) -> list[Rule]:
     """
     ident, parent, path, depth, position = (quote(outline[k]) for k in ("id", "parent", "path", "depth",
                                                                           "position"))
-    numbers = f"regexp_replace(v.{path}, '^A[0-9]+\\.', '')"
-    parent_path = f"regexp_replace(v.{path}, '\\.[0-9]+$', '')"
-    nested = f"contains({numbers}, '.')"
+    # No regular expressions: the path's pattern is checked by fields.yml; these only take it apart.
+    numbers = f"CASE WHEN starts_with(v.{path}, 'A') THEN substr(v.{path}, strpos(v.{path}, '.') + 1) ELSE v.{path} END"
+    last = f"string_split(v.{path}, '.')[-1]"
+    levels = f"(length({numbers}) - length(replace({numbers}, '.', '')) + 1)"
+    parent_path = f"left(v.{path}, length(v.{path}) - length({last}) - 1)"
     hint = "the outline follows from path: id = <plan_id>:<path>, depth = numbers in the path (an annex row's " \
            "table number not counted), parent = the path without its last number, position = its last number"
     return [
         Rule("outline", table, field=outline["id"], fails=f"v.{ident} <> v._plan || ':' || v.{path}",
              message=f"{outline['id']} is not <plan_id>:<{outline['path']}>", expected="{_plan}:{path}", hint=hint),
-        Rule("outline", table, field=outline["depth"],
-             fails=f"v.{depth} <> length(string_split({numbers}, '.'))",
+        Rule("outline", table, field=outline["depth"], fails=f"v.{depth} <> {levels}",
              message=f"{outline['depth']} contradicts {outline['path']} {{path}}", expected="the number of levels "
              "in the path", hint=hint),
-        Rule("outline", table, field=outline["position"],
-             fails=f"CAST(v.{position} AS VARCHAR) <> regexp_extract(v.{path}, '([0-9]+)$', 1)",
+        Rule("outline", table, field=outline["position"], fails=f"CAST(v.{position} AS VARCHAR) <> {last}",
              message=f"{outline['position']} contradicts {outline['path']} {{path}}",
              expected="the last number of the path", hint=hint),
         Rule("outline", table, field=outline["parent"],
-             fails=f"v.{parent} IS DISTINCT FROM CASE WHEN {nested} THEN v._plan || ':' || {parent_path} END",
+             fails=f"v.{parent} IS DISTINCT FROM CASE WHEN {levels} > 1 THEN v._plan || ':' || {parent_path} END",
              message=f"{outline['parent']} is not the item above this one in the outline (path {{path}})",
              expected="{_plan}:<path without its last number>, or empty for a top-level item", hint=hint),
     ]
 
 
-def outline_span_rule(table: str) -> list[Rule]:
-    """An outline item's label and text are its span in the plan's text, without the blank lines between them.
+SPANS_JOIN = "LEFT JOIN spans _sp ON _sp.plan_id = v._plan AND _sp.s = v.char_start AND _sp.e = v.char_end"
 
-    An annex table row's span covers the whole table row, so its label and text begin the span.
+
+def span_covered(table: str) -> list[str]:
+    """The columns whose words are the plan's text at the row's offsets (when the span check holds)."""
+    spec = metadata.resources()[table]
+    if spec.get("spans"):
+        return [spec["spans"]]
+    outline = spec.get("outline_span")
+    return [outline["field"], outline["label"], outline["heading"]] if outline else []
+
+
+def span_verified_sql(table: str) -> str | None:
+    """SQL (over `v` and SPANS_JOIN) true when the row's words are its span of the text, NULL without a span.
+
+    An outline item's label and text are its span without the newlines between them; an annex table row's span
+    covers the whole table row, so its label and text begin it.
     """
+    spec = metadata.resources()[table]
+    if spec.get("spans"):
+        return f"(_sp.span = v.{quote(spec['spans'])})"
+    outline = spec.get("outline_span")
+    if not outline:
+        return None
+    words = flat_sql(f"coalesce(v.{quote(outline['label'])}, '') || v.{quote(outline['field'])}")
+    return (f"(CASE WHEN starts_with(v.{quote(outline['path'])}, 'A') THEN starts_with(_sp.flat, {words}) "
+            f"ELSE _sp.flat = {words} END)")
+
+
+def outline_span_rule(table: str) -> list[Rule]:
+    """An outline item's label and text are its span in the plan's text (see span_verified_sql); heading begins it."""
     spec = metadata.resources()[table].get("outline_span")
     if not spec:
         return []
-    words = flat_sql(f"coalesce(v.{quote(spec['label'])}, '') || v.{quote(spec['field'])}")
-    join = ("LEFT JOIN spans _sp ON _sp.plan_id = v._plan AND _sp.s = v.char_start AND _sp.e = v.char_end",)
-    exact = f"_sp.flat <> {words}"
-    annex = f"NOT starts_with(_sp.flat, {words})"
-    return [Rule("quote-in-text", table, field=spec["field"], joins=join, columns=("_sp.span AS _span_text",),
-                 fails=f"_sp.flat IS NOT NULL AND CASE WHEN starts_with(v.{quote(spec['path'])}, 'A') THEN {annex} "
-                       f"ELSE {exact} END",
+    return [Rule("quote-in-text", table, field=spec["field"], joins=(SPANS_JOIN,), columns=("_sp.span AS _span_text",),
+                 fails=f"_sp.flat IS NOT NULL AND NOT {span_verified_sql(table)}",
                  message=f"{spec['label']} and {spec['field']} are not the text at their offsets",
                  expected="text[{char_start}:{char_end}] = “{_span_text}”",
                  hint="the item's label and text must be the plan's published text from char_start to char_end "

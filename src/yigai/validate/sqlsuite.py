@@ -13,7 +13,8 @@ Derived columns (names starting with "_") put what a rule needs from another tab
 `_division_name` (level and full name of the row's admin_code in the GB/T 2260 table; missing when the code is not
 in it), `_text_resource_path` (the path of the plan's text resource in datapackage.json), `_own_text_path`
 (texts/<plan_id>.txt), `_year_in_plan_id`, `_issue_year`, `_agency_id_stem` (the <admin_code>-<function> an agency_id begins with, else the whole id) and
-`_admin_code_and_function`.
+`_admin_code_and_function`; `_span_verified` is true when the row's quoted words are its span of the text (see
+yigai.validate.rules.span_verified_sql), NULL when the row has no span.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from yigai import metadata
 from yigai.validate.engine import TEXTS, Rule
 from yigai.validate.loader import literal, quote
+from yigai.validate.rules import SPANS_JOIN, span_verified_sql
 from yigai.validate.report import Problem
 
 
@@ -64,6 +67,7 @@ DERIVED = {
                                    "|| v.function ELSE v.agency_id END"),
     "_admin_code_and_function": Derived((), "v.admin_code || '-' || v.function"),
 }
+SPAN_VERIFIED = "_span_verified"
 _OPERATORS = {"==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "IN": "IN", "NOT_IN": "NOT IN"}
 
 
@@ -74,8 +78,9 @@ class SuiteError(ValueError):
 class _Columns:
     """Column references of one expectation: plain columns as `v."name"`, derived ones through their joins."""
 
-    def __init__(self, params: dict[str, Any]):
+    def __init__(self, params: dict[str, Any], table: str | None = None):
         self.params = params
+        self.table = table
         self.joins: list[str] = []
         self.needs: list[str] = []
         self.derived: list[str] = []
@@ -83,6 +88,16 @@ class _Columns:
     def __call__(self, name: Any) -> str:
         if not isinstance(name, str) or not name:
             raise SuiteError(f"a column name is required, not {name!r}")
+        if name == SPAN_VERIFIED:
+            verified = span_verified_sql(self.table) if self.table in metadata.resources() else None
+            if verified is None:
+                return "CAST(NULL AS BOOLEAN)"
+            if SPANS_JOIN not in self.joins:
+                self.joins.append(SPANS_JOIN)
+            if name not in self.derived:
+                self.derived.append(name)
+                self.verified = verified
+            return verified
         if name in DERIVED:
             spec = DERIVED[name]
             for join in spec.joins:
@@ -103,7 +118,8 @@ class _Columns:
         return value
 
     def columns(self) -> tuple[str, ...]:
-        return tuple(f"{DERIVED[n].expression} AS {quote(n)}" for n in self.derived)
+        return tuple(f"{self.verified if n == SPAN_VERIFIED else DERIVED[n].expression} AS {quote(n)}"
+                     for n in self.derived)
 
 
 def _bound(value: Any) -> str:
@@ -212,13 +228,15 @@ def compile_expectation(table: str, expectation: dict[str, Any], params: dict[st
     meta = expectation.get("meta") or {}
     if kwargs.get("mostly") not in (None, 1, 1.0):
         raise SuiteError("'mostly' is not supported: a rule holds for every row")
-    col = _Columns(params)
+    col = _Columns(params, table)
     fails, blamed = _fails(str(kind), kwargs, col)
+    where = "true"
     if kwargs.get("row_condition") is not None:
-        fails = f"({condition(kwargs['row_condition'], col)}) AND ({fails})"
+        where = condition(kwargs["row_condition"], col)
+        fails = f"({where}) AND ({fails})"
     screen = None
     if str(kind) == "expect_column_values_to_not_match_regex" and not str(kwargs.get("column", "_")).startswith("_"):
-        screen = (col(kwargs["column"]), str(col.value(kwargs.get("regex"))))
+        screen = (col(kwargs["column"]), str(col.value(kwargs.get("regex"))), where)
     field = meta.get("field") or blamed
     per_plan = table == TEXTS or "plan_id" in _plan_columns(table)
     return Rule(str(meta.get("check") or kind), table, fails=fails, message=str(meta.get("message") or kind),

@@ -5,9 +5,10 @@ Each expectation is a Great Expectations 1.x expectation (`type`, `kwargs`) with
 failure readable: `check` (short name), `field` (the column to blame), `message`, `expected` and `hint` (templates
 filled with the failing row's values and the run's parameters, e.g. `{char_start}` or `{pattern_plan_id}`).
 
-Expectations whose meta says `"generated": "metadata"` are derived from src/yigai/metadata/ — identifier patterns
-(the regexes stay in fields.yml and reach the suite as `$PARAMETER`s), clean text in every free-text field, spans
-inside the text, and quotes equal to the text at their offsets. `python -m yigai.validate.suites` rewrites them
+Expectations whose meta says `"generated": "metadata"` are derived from src/yigai/metadata/ — clean text in every
+free-text field (no control characters in the few exempt ones), spans inside the text, and quotes equal to the text
+at their offsets. Types, patterns, enums, ranges and keys are not repeated here: yigai.validate.rules compiles them
+from fields.yml and resources.yml directly. `python -m yigai.validate.suites` rewrites them
 after a metadata change; every other expectation is written by hand and kept as it is. The suites are compiled to
 SQL and run over the package in DuckDB (yigai.validate.sqlsuite); Great Expectations renders them as Data Docs
 (yigai.validate.gxdocs) when asked.
@@ -25,6 +26,7 @@ from yigai import metadata
 from yigai.validate import hygiene
 from yigai.validate.engine import TEXTS
 from yigai.validate.report import Problem
+from yigai.validate.rules import span_covered
 
 GENERATED = "metadata"
 
@@ -81,18 +83,11 @@ def generated_expectations(name: str, exempt: dict[str, str] | None = None) -> l
     columns = metadata.columns(name)
     out: list[dict[str, Any]] = []
     for column in columns:
-        constraints = fields[column].get("constraints") or {}
-        if column.endswith("_id") and constraints.get("pattern"):
-            out.append({"type": "expect_column_values_to_match_regex",
-                        "kwargs": {"column": column, "regex": {"$PARAMETER": f"pattern_{column}"}},
-                        "meta": _meta("id-pattern", f"{column} does not follow its documented pattern",
-                                      f"text matching {{pattern_{column}}}",
-                                      f"see the {column} entry of docs/data-dictionary.md for how ids are made")})
-    for column in columns:
         spec = fields[column]
         constraints = spec.get("constraints") or {}
         if spec["type"] == "string" and not constraints.get("pattern") and not constraints.get("enum"):
-            out.append(control_expectation(column) if column in (exempt or {}) else clean_text_expectation(column))
+            out.append(control_expectation(column) if column in (exempt or {}) else
+                       clean_text_expectation(column, column in span_covered(name)))
     if "char_start" in columns and "char_end" in columns:
         out.append({"type": "expect_column_pair_values_a_to_be_greater_than_b",
                     "kwargs": {"column_A": "char_end", "column_B": "char_start", "or_equal": True,
@@ -118,10 +113,22 @@ def generated_expectations(name: str, exempt: dict[str, str] | None = None) -> l
     return out
 
 
-def clean_text_expectation(column: str) -> dict[str, Any]:
-    """The clean-text expectation for one column (the message is written per row by yigai.validate.hygiene)."""
-    return {"type": "expect_column_values_to_not_match_regex",
-            "kwargs": {"column": column, "regex": {"$PARAMETER": "forbidden_text"}},
+# A row whose words are verified to be its span of the plan's text is as clean as that text (texts.json checks it).
+UNVERIFIED = {"type": "or", "conditions": [{"type": "nullity", "column": {"name": "_span_verified"}, "is_null": True},
+                                           {"type": "comparison", "column": {"name": "_span_verified"},
+                                            "operator": "==", "parameter": False}]}
+
+
+def clean_text_expectation(column: str, span_covered: bool = False) -> dict[str, Any]:
+    """The clean-text expectation for one column (the message is written per row by yigai.validate.hygiene).
+
+    A column whose words are the plan's text at the row's offsets is checked only on rows where they are not:
+    elsewhere it is as clean as the text, which texts.json checks line by line.
+    """
+    kwargs: dict[str, Any] = {"column": column, "regex": {"$PARAMETER": "forbidden_text"}}
+    if span_covered:
+        kwargs["row_condition"] = UNVERIFIED
+    return {"type": "expect_column_values_to_not_match_regex", "kwargs": kwargs,
             "meta": _meta("clean-text", "the text contains what a published text must not",
                           "simplified characters only; no pinyin glosses, U+FFFD, control characters or spam",
                           "published text is normalised: fix the source (corrections.yml) or the normaliser, "
