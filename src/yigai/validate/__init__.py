@@ -266,14 +266,21 @@ def run(path: Path, suites_dir: Path | None = None, fix: bool = False, data_docs
         from yigai.validate import fix as fixes
 
         report.fixed += fixes.apply(directory, kind)
-    if kind == PACKAGE:
-        problems, checked, changed = validate_package(directory, suites_dir, data_docs, update_counts, strict=strict,
-                                                      plans=plans)
-    else:
-        from yigai.validate import contributions  # imported here: it loads the whole pipeline
+    try:
+        if kind == PACKAGE:
+            problems, checked, changed = validate_package(directory, suites_dir, data_docs, update_counts,
+                                                          strict=strict, plans=plans)
+        else:
+            from yigai.validate import contributions  # imported here: it loads the whole pipeline
 
-        problems, checked, changed = contributions.check(directory, kind == PLAN, suites_dir, data_docs,
-                                                         update_counts, strict=strict)
+            problems, checked, changed = contributions.check(directory, kind == PLAN, suites_dir, data_docs,
+                                                             update_counts, strict=strict)
+    except (YigaiError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug must still not show a traceback, nor pass as valid
+        problems, checked, changed = [Problem(
+            "internal-error", f"validation stopped: {type(exc).__name__}: {str(exc)[:300]}", file=str(path),
+            hint="this is a bug in yigai, not necessarily in your files: please report it with the input")], [], []
     report.problems += problems
     report.checked += checked
     report.fixed += changed

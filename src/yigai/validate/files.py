@@ -140,7 +140,8 @@ def _check_profiles(descriptor: dict[str, Any]) -> list[Problem]:
 
 def _missing_file(layout: Layout, name: str, path: str) -> Problem:
     folder = layout.root / Path(path).parent
-    listed = {r.get("path") for r in layout.descriptor["resources"] if isinstance(r, dict)}
+    listed = {r.get("path") for r in layout.descriptor["resources"] if isinstance(r, dict)
+              and isinstance(r.get("path"), str)}
     strays = sorted(p.relative_to(layout.root).as_posix() for p in folder.glob(f"*{Path(path).suffix}")
                     if not p.is_symlink() and p.relative_to(layout.root).as_posix() not in listed) \
         if folder.is_dir() and not folder.is_symlink() else []
