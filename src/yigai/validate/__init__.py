@@ -101,13 +101,18 @@ def validate_package(root: Path, suites_dir: Path, data_docs: Path | None = None
     checked = ["files"]
     if layout is None:
         return problems, checked, []
+    skip = frozenset(layout.broken)
+    frictionless = None if strict else _in_background(lambda: descriptor_check(layout, strict, skip))
     problems += files.check(layout)
-    frictionless = _in_background(lambda: descriptor_check(layout, strict))
+    integrity = _in_background(lambda: files.integrity(layout))
     from yigai.validate import suites
 
     con = loader.connect()
     available, texts, found = load(con, layout)
-    problems += found
+    problems += found + integrity.result()
+    available -= layout.broken
+    skip = frozenset(layout.broken)
+    frictionless = frictionless or _in_background(lambda: descriptor_check(layout, strict, skip))
     params = suites.parameters()
     suite_files, suite_problems = suites.load(suites_dir)
     problems += suite_problems
@@ -176,11 +181,11 @@ def load(con, layout: files.Layout) -> tuple[set[str], dict[str, str], list[Prob
     return available, texts, problems
 
 
-def descriptor_check(layout: files.Layout, strict: bool) -> list[Problem]:
+def descriptor_check(layout: files.Layout, strict: bool, broken: frozenset[str]) -> list[Problem]:
     """Frictionless's checks (imported here: its import takes half a second, spent while DuckDB works)."""
     from yigai.validate import descriptor
 
-    return descriptor.check(layout, strict=strict)
+    return descriptor.check(layout, strict=strict, broken=broken)
 
 
 class _in_background:

@@ -27,13 +27,13 @@ HINTS = {
 _ROW_POSITION = re.compile(r"position (\d+)")
 
 
-def safe_copy(layout: Layout) -> dict[str, Any]:
+def safe_copy(layout: Layout, broken: frozenset[str]) -> dict[str, Any]:
     """The descriptor with only the resources whose files were found safe and readable (deep copy)."""
     descriptor = copy.deepcopy(layout.descriptor)
     for key in ("$schema", "profile"):
         if descriptor.get(key) not in (None, *KNOWN_PROFILES):
             descriptor.pop(key)
-    keep = set(layout.files) - layout.broken
+    keep = set(layout.files) - broken
     descriptor["resources"] = [r for r in descriptor["resources"] if isinstance(r, dict) and r.get("name") in keep
                                and not isinstance(r.get("schema"), str) and not isinstance(r.get("dialect"), str)]
     for resource in descriptor["resources"]:
@@ -44,11 +44,17 @@ def safe_copy(layout: Layout) -> dict[str, Any]:
     return descriptor
 
 
-def check(layout: Layout, strict: bool = False) -> list[Problem]:
-    """Validate the descriptor with Frictionless; with `strict`, also every row of the safe tables."""
+def check(layout: Layout, strict: bool = False, broken: frozenset[str] = frozenset()) -> list[Problem]:
+    """Validate the descriptor with Frictionless; with `strict`, also every row of the safe tables.
+
+    Args:
+        layout: the package's layout.
+        strict: also run Frictionless's row checks.
+        broken: resources not to hand to Frictionless (a snapshot: this may run in a thread while checks go on).
+    """
     from frictionless import Package, system
 
-    descriptor = safe_copy(layout)
+    descriptor = safe_copy(layout, broken)
     try:
         with system.use_context(trusted=False):
             report = Package.validate_descriptor(descriptor, basepath=str(layout.root))

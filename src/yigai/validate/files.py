@@ -5,6 +5,8 @@ refused and never opened), then read once as bytes: its size and hash are compar
 order mark, Windows line ends, NUL bytes, a header that differs from the schema or an empty file are named in plain
 words. A table with such a problem is "broken": the later checks skip it (and the foreign keys into it), so one
 mistake is reported once. The plans' texts are decoded here too (they are small), for the span and clean-text checks.
+The tables' full bytes are read by integrity(), which runs while DuckDB parses them (hashing releases the
+interpreter lock).
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import hashlib
 import io
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,21 +153,47 @@ def _missing_file(layout: Layout, name: str, path: str) -> Problem:
 
 
 def check(layout: Layout) -> list[Problem]:
-    """Check every file's bytes (in parallel threads: hashing releases the interpreter lock)."""
+    """The quick checks: schemas against the metadata, each table's first bytes (BOM, header), the texts entirely.
+
+    The tables' full bytes (size, hash, line ends) are checked by integrity(), which can run while DuckDB parses.
+    """
     problems = _check_schemas(layout)
-    names = sorted(layout.files)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for found in pool.map(lambda name: _check_file(layout, name), names):
-            problems += found
+    for name in sorted(set(layout.files) & set(layout.tables)):
+        problems += _check_start(layout, name)
     for plan_id in sorted(layout.texts):
         name = layout.text_resource(plan_id)
         if name in layout.files and name not in layout.broken:
+            problems += _check_file(layout, name)
             problems += _decode_text(layout, plan_id)
     return problems
 
 
+def integrity(layout: Layout) -> list[Problem]:
+    """The tables' full bytes: size and hash against the descriptor, Windows line ends (marks a table broken)."""
+    problems: list[Problem] = []
+    for name in sorted(set(layout.tables) & set(layout.files) - layout.broken):
+        problems += _check_file(layout, name)
+    return problems
+
+
+def _check_start(layout: Layout, name: str) -> list[Problem]:
+    """A table's first bytes: a byte order mark, an empty file, a header that is not the schema's."""
+    where = dict(file=layout.path_of(name), resource=name)
+    try:
+        with open(layout.files[name], "rb") as handle:
+            head = handle.read(65536)
+    except OSError as exc:
+        layout.broken.add(name)
+        return [Problem("unreadable-file", f"the file cannot be read ({exc.strerror})", **where)]
+    if head.startswith(BOM):
+        layout.broken.add(name)
+        return [Problem("byte-order-mark", "file starts with a UTF-8 byte order mark (BOM)",
+                        hint=FIX_HINT.format(path=layout.root), **where)]
+    return _check_header(layout, name, head, where)
+
+
 def _check_file(layout: Layout, name: str) -> list[Problem]:
-    """One file's bytes: size and hash against the descriptor, BOM, CRLF, NUL, and a table's header."""
+    """One file's bytes: size and hash against the descriptor, a text's BOM, CRLF; keeps a text's bytes."""
     path = layout.path_of(name)
     resource = next((r for r in layout.descriptor["resources"] if isinstance(r, dict) and r.get("name") == name), {})
     try:
@@ -176,7 +203,7 @@ def _check_file(layout: Layout, name: str) -> list[Problem]:
         return [Problem("unreadable-file", f"the file cannot be read ({exc.strerror})", file=path, resource=name)]
     where = dict(file=path, resource=name)
     problems = _check_integrity(resource, data, where)
-    if data.startswith(BOM):
+    if name.startswith(TEXT_PREFIX) and data.startswith(BOM):
         layout.broken.add(name)
         problems.append(Problem("byte-order-mark", "file starts with a UTF-8 byte order mark (BOM)",
                                 hint=FIX_HINT.format(path=layout.root), **where))
@@ -184,10 +211,8 @@ def _check_file(layout: Layout, name: str) -> list[Problem]:
         layout.broken.add(name)
         problems.append(Problem("line-endings", "file uses Windows line ends (CRLF); the package uses LF",
                                 hint=FIX_HINT.format(path=layout.root), **where))
-    if name in layout.tables and name not in layout.broken:
-        problems += _check_header(layout, name, data, where)
     if name.startswith(TEXT_PREFIX):
-        layout.text_content[name[len(TEXT_PREFIX):]] = data  # decoded later, in order
+        layout.text_content[name[len(TEXT_PREFIX):]] = data  # decoded by _decode_text
     return problems
 
 
@@ -246,6 +271,8 @@ def _check_header(layout: Layout, name: str, data: bytes, where: dict) -> list[P
 def _decode_text(layout: Layout, plan_id: str) -> list[Problem]:
     name, path = layout.text_resource(plan_id), layout.texts[plan_id]
     data = layout.text_content.pop(plan_id, b"")
+    if name in layout.broken:
+        return []
     try:
         layout.text_content[plan_id] = data.decode("utf-8")
         return []

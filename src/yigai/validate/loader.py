@@ -26,6 +26,8 @@ INTEGER = r"[+-]?[0-9]+"
 NUMBER = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|NaN|INF|-INF"
 DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 TRUE, FALSE = ("true", "True", "TRUE", "1"), ("false", "False", "FALSE", "0")
+# Table Schema type → (its lexical form, the DuckDB type it is read as); a cell of another form is a type error.
+_CASTS = {"integer": (INTEGER, "BIGINT"), "number": (NUMBER, "DOUBLE"), "date": (DATE, "DATE")}
 _REJECTS = {"TOO MANY COLUMNS": "ragged-row", "MISSING COLUMNS": "ragged-row", "UNQUOTED VALUE": "csv-syntax",
             "INVALID STATE": "csv-syntax", "LINE SIZE OVER MAXIMUM": "oversized-row", "INVALID ENCODING": "encoding",
             "CAST": "csv-syntax"}
@@ -65,12 +67,9 @@ def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
 def typed(column: str, kind: str) -> str:
     """The SQL expression for a column's typed value (NULL when the text is not a valid value of its type)."""
     raw = quote(column)
-    if kind == "integer":
-        return f"CASE WHEN regexp_full_match({raw}, '{INTEGER}') THEN TRY_CAST({raw} AS BIGINT) END"
-    if kind == "number":
-        return f"CASE WHEN regexp_full_match({raw}, '{NUMBER}') THEN TRY_CAST({raw} AS DOUBLE) END"
-    if kind == "date":
-        return f"CASE WHEN regexp_full_match({raw}, '{DATE}') THEN TRY_CAST({raw} AS DATE) END"
+    if kind in _CASTS:
+        lexical, sql_type = _CASTS[kind]
+        return f"CASE WHEN regexp_full_match({raw}, '{lexical}') THEN TRY_CAST({raw} AS {sql_type}) END"
     if kind == "boolean":
         return (f"CASE WHEN {raw} IN {tuple(TRUE)} THEN true WHEN {raw} IN {tuple(FALSE)} THEN false END")
     return raw
