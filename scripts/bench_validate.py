@@ -145,6 +145,7 @@ def main() -> int:
                         "default 200000 and 1000000)")
     parser.add_argument("--out", type=Path, default=REPO / "build" / "bench", help="where to write them")
     parser.add_argument("--compare-gx", action="store_true", help="also time Great Expectations on DuckDB SQL")
+    parser.add_argument("--reuse", action="store_true", help="reuse a synthetic package built by an earlier run")
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor:
@@ -152,7 +153,9 @@ def main() -> int:
     for rows in args.rows or [200_000, 1_000_000]:
         out = args.out / f"{rows}"
         print(f"building a package with {rows:,} task rows in {out} …", flush=True)
-        package_dir = build(rows, out)
+        package_dir = out / "datapackage"
+        if not (args.reuse and (package_dir / "datapackage.json").is_file() and (out / "validation").is_dir()):
+            package_dir = build(rows, out)
         size = sum(p.stat().st_size for p in (package_dir / "data").glob("*.csv"))
         print(f"tables: {size / 1e6:.0f} MB", flush=True)
         ours, our_status = timed([str(BIN / "yigai"), "validate", str(package_dir), "--suites",

@@ -121,7 +121,7 @@ def validate_package(root: Path, suites_dir: Path, data_docs: Path | None = None
     table_files = {name: layout.path_of(name) for name in metadata.table_names()}
     problems += _described(engine.run(con, rules, available | {engine.TEXTS}, table_files, params, plans))
     problems += _text_resources(con, layout, available)
-    checked += ["frictionless", "rules", "suites"]
+    checked += ["frictionless" + (" (strict: every row)" if strict else ""), "rules", "suites"]
     if data_docs is not None:
         from yigai.validate import gxdocs
 
