@@ -147,8 +147,10 @@ def _any_match(con: duckdb.DuckDBPyConnection, rules: list[Rule], plans: set[str
         parts = []
         for (table, joins, condition), members in groups.items():
             where = _where(Rule("", "", condition, "", per_plan=members[0].per_plan), plans)
-            parts.append(f"SELECT concat_ws(chr(10), {', '.join(r.screen[0] for r in members)}) AS _text FROM "
-                         f"{quote('v_' + table)} v {' '.join(joins)} WHERE {where}")
+            # CASE, not WHERE: DuckDB may reorder a WHERE and run the costly match before the cheap condition.
+            parts.append(f"SELECT CASE WHEN {where} THEN concat_ws(chr(10), "
+                         f"{', '.join(r.screen[0] for r in members)}) END AS _text FROM "
+                         f"{quote('v_' + table)} v {' '.join(joins)}")
         try:
             if con.execute(f"SELECT count(*) FROM ({' UNION ALL '.join(parts)}) WHERE regexp_matches(_text, "
                            f"{literal(pattern)})").fetchone()[0]:

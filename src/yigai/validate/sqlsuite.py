@@ -14,7 +14,7 @@ Derived columns (names starting with "_") put what a rule needs from another tab
 in it), `_text_resource_path` (the path of the plan's text resource in datapackage.json), `_own_text_path`
 (texts/<plan_id>.txt), `_year_in_plan_id`, `_issue_year`, `_agency_id_stem` (the <admin_code>-<function> an agency_id begins with, else the whole id) and
 `_admin_code_and_function`; `_span_verified` is true when the row's quoted words are its span of the text (see
-yigai.validate.rules.span_verified_sql), NULL when the row has no span.
+yigai.validate.rules.span_verified_sql), false otherwise (also when the row has no span).
 """
 
 from __future__ import annotations
@@ -94,6 +94,7 @@ class _Columns:
                 return "CAST(NULL AS BOOLEAN)"
             if SPANS_JOIN not in self.joins:
                 self.joins.append(SPANS_JOIN)
+            verified = f"coalesce({verified}, false)"  # never NULL: one evaluation answers "not verified"
             if name not in self.derived:
                 self.derived.append(name)
                 self.verified = verified
@@ -233,7 +234,7 @@ def compile_expectation(table: str, expectation: dict[str, Any], params: dict[st
     where = "true"
     if kwargs.get("row_condition") is not None:
         where = condition(kwargs["row_condition"], col)
-        fails = f"({where}) AND ({fails})"
+        fails = f"CASE WHEN {where} THEN ({fails}) ELSE false END"  # the condition first, always
     screen = None
     if str(kind) == "expect_column_values_to_not_match_regex" and not str(kwargs.get("column", "_")).startswith("_"):
         screen = (col(kwargs["column"]), str(col.value(kwargs.get("regex"))), where)
