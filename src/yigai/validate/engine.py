@@ -146,7 +146,7 @@ def _any_match(con: duckdb.DuckDBPyConnection, rules: list[Rule], plans: set[str
     for pattern, groups in by_pattern.items():
         parts = []
         for (table, joins, condition), members in groups.items():
-            where = _where(Rule("", "", condition, "", per_plan=members[0].per_plan), plans)
+            where = _restricted(condition, members[0].per_plan, plans)
             # CASE, not WHERE: DuckDB may reorder a WHERE and run the costly match before the cheap condition.
             parts.append(f"SELECT CASE WHEN {where} THEN concat_ws(chr(10), "
                          f"{', '.join(r.screen[0] for r in members)}) END AS _text FROM "
@@ -195,17 +195,21 @@ def _any(rules: list[Rule], plans: set[str] | None) -> str:
             text, pattern, condition = rule.screen
             patterns.setdefault((pattern, condition, plans is not None and rule.per_plan), []).append(text)
     for (pattern, condition, restricted), texts in patterns.items():
-        where = _where(Rule("", "", condition, "", per_plan=True), plans) if restricted else f"({condition})"
+        where = _restricted(condition, restricted, plans)
         conditions.append(f"({where} AND regexp_matches(concat_ws(chr(10), {', '.join(texts)}), "
                           f"{literal(pattern)}))")
     return " OR ".join(conditions) or "false"
 
 
 def _where(rule: Rule, plans: set[str] | None) -> str:
-    where = f"({rule.fails})"
-    if plans is not None and rule.per_plan:
-        where += f" AND v._plan IN ({', '.join(literal(p) for p in sorted(plans)) or 'NULL'})"
-    return where
+    return _restricted(rule.fails, rule.per_plan, plans)
+
+
+def _restricted(condition: str, per_plan: bool, plans: set[str] | None) -> str:
+    """A condition limited to the rows of the given plans (for a per-plan rule, when plans are given)."""
+    if plans is None or not per_plan:
+        return f"({condition})"
+    return f"({condition}) AND v._plan IN ({', '.join(literal(p) for p in sorted(plans)) or 'NULL'})"
 
 
 def query(rule: Rule, plans: set[str] | None, limit: int | None) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from yigai.validate.engine import TEXTS
 from yigai.validate.loader import connect, quote
-from yigai.validate.sqlsuite import DERIVED, _Columns
+from yigai.validate.sqlsuite import DERIVED, Columns
 
 
 def _views(database: Path, suites: dict[str, dict[str, Any]], available: set[str]) -> list[str]:
@@ -25,7 +25,7 @@ def _views(database: Path, suites: dict[str, dict[str, Any]], available: set[str
     con = connect(str(database))
     names = []
     for name in sorted(set(suites) & (available | {TEXTS})):
-        col = _Columns({})
+        col = Columns({})
         for derived in sorted(DERIVED):
             if derived in _names(suites[name]):
                 col(derived)

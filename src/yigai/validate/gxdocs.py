@@ -19,7 +19,7 @@ import duckdb
 from yigai.validate.engine import TEXTS
 from yigai.validate.loader import quote
 from yigai.validate.report import Problem
-from yigai.validate.sqlsuite import DERIVED, _Columns
+from yigai.validate.sqlsuite import DERIVED, Columns
 
 RESULT_FORMAT = {"result_format": "SUMMARY"}
 
@@ -43,7 +43,7 @@ def _context(docs_dir: Path):
 
 def frame(con: duckdb.DuckDBPyConnection, table: str, suite: dict[str, Any]):
     """The table as a DataFrame with every derived column the suite names."""
-    col = _Columns({})
+    col = Columns({})
     for name in sorted(DERIVED):
         if name in _names(suite):
             col(name)

@@ -25,7 +25,7 @@ from typing import Any
 
 from yigai import metadata
 from yigai.validate.engine import TEXTS, Rule
-from yigai.validate.loader import literal, quote
+from yigai.validate.loader import literal, plan_expression, quote
 from yigai.validate.rules import SPANS_JOIN, span_verified_sql
 from yigai.validate.report import Problem
 
@@ -75,7 +75,7 @@ class SuiteError(ValueError):
     """An expectation that cannot be compiled (the message says why)."""
 
 
-class _Columns:
+class Columns:
     """Column references of one expectation: plain columns as `v."name"`, derived ones through their joins."""
 
     def __init__(self, params: dict[str, Any], table: str | None = None):
@@ -137,7 +137,7 @@ def _bound(value: Any) -> str:
     raise SuiteError(f"a bound must be a number or an ISO date, not {value!r}")
 
 
-def condition(spec: Any, col: _Columns) -> str:
+def condition(spec: Any, col: Columns) -> str:
     """SQL for a Great Expectations row_condition (comparison, nullity, and, or)."""
     if spec is None:
         return "true"
@@ -163,7 +163,7 @@ def condition(spec: Any, col: _Columns) -> str:
     raise SuiteError(f"unknown row_condition type {kind!r}")
 
 
-def _fails(kind: str, kwargs: dict[str, Any], col: _Columns) -> tuple[str, str | None]:
+def _fails(kind: str, kwargs: dict[str, Any], col: Columns) -> tuple[str, str | None]:
     """(SQL true for a failing row, the column to blame) for one expectation type."""
     if kind in ("expect_column_values_to_match_regex", "expect_column_values_to_not_match_regex"):
         c = col(kwargs.get("column"))
@@ -229,7 +229,7 @@ def compile_expectation(table: str, expectation: dict[str, Any], params: dict[st
     meta = expectation.get("meta") or {}
     if kwargs.get("mostly") not in (None, 1, 1.0):
         raise SuiteError("'mostly' is not supported: a rule holds for every row")
-    col = _Columns(params, table)
+    col = Columns(params, table)
     fails, blamed = _fails(str(kind), kwargs, col)
     where = "true"
     if kwargs.get("row_condition") is not None:
@@ -239,13 +239,8 @@ def compile_expectation(table: str, expectation: dict[str, Any], params: dict[st
     if str(kind) == "expect_column_values_to_not_match_regex" and not str(kwargs.get("column", "_")).startswith("_"):
         screen = (col(kwargs["column"]), str(col.value(kwargs.get("regex"))), where)
     field = meta.get("field") or blamed
-    per_plan = table == TEXTS or "plan_id" in _plan_columns(table)
+    per_plan = table == TEXTS or "NULL" not in plan_expression(table)
     return Rule(str(meta.get("check") or kind), table, fails=fails, message=str(meta.get("message") or kind),
                 field=field, expected=meta.get("expected"), hint=meta.get("hint"), joins=tuple(col.joins),
                 columns=col.columns(), needs=tuple(col.needs), per_plan=per_plan, screen=screen)
 
-
-def _plan_columns(table: str) -> list[str]:
-    from yigai.validate.loader import plan_expression
-
-    return ["plan_id"] if "NULL" not in plan_expression(table) else []
