@@ -114,6 +114,8 @@ def compare_gx(package_dir: Path, suites_dir: Path) -> None:
     from yigai.validate import engine, files, gx_sql, loader, suites
     from yigai.validate import load as load_package
 
+    imported, _ = timed([sys.executable, "-c", "import great_expectations"])
+    print(f"  importing Great Expectations alone (a fresh process): {imported:7.2f} s", flush=True)
     layout, _ = files.read_layout(package_dir)
     files.check(layout)
     with tempfile.TemporaryDirectory() as tmp:
