@@ -300,7 +300,7 @@ def read_plan(directory: Path, check_hash: bool = True) -> PlanSource:
     plan_id = directory.name
     if not PLAN_ID_PATTERN.fullmatch(plan_id):
         raise YigaiError("folder name is not a valid plan_id (lowercase pinyin words, year, two-digit serial, "
-                         "e.g. wenzhou-lucheng-2017-01)", file=str(directory), plan_id=plan_id, field="plan_id")
+                         "e.g. hangzhou-xihu-2020-01)", file=str(directory), plan_id=plan_id, field="plan_id")
     raw_path = directory / RAW_FILE
     source_path = directory / SOURCE_FILE
     for required in (raw_path, source_path):

@@ -157,3 +157,16 @@ def test_fix_repairs_package_csv_line_ends_and_bom(built_package, tmp_path):
     changed = fix.apply(package, "package")
     assert path.read_bytes() == original
     assert any("plans.csv" in line and "CRLF" in line for line in changed)
+
+
+def test_the_same_raw_file_under_two_plan_ids_is_named(sources_copy, suites_dir):
+    twin = sources_copy / "newtown-2023-01"
+    shutil.copytree(sources_copy / PLAN, twin)
+    source = (twin / "source.yml").read_text(encoding="utf-8")
+    (twin / "source.yml").write_text(source.replace(f"plan_id: {PLAN}", "plan_id: newtown-2023-01"),
+                                     encoding="utf-8")
+    report = validate.run(twin, suites_dir=suites_dir)
+    assert not report.valid
+    [problem] = problems_of(report, "duplicate-raw")
+    assert problem.file.endswith("newtown-2023-01/raw.txt") and problem.field == "raw.sha256"
+    assert PLAN in problem.message and problem.hint

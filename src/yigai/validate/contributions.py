@@ -81,7 +81,7 @@ def check_plan_files(directory: Path, root: Path | None = None) -> list[Problem]
     if not sources.PLAN_ID_PATTERN.fullmatch(plan_id):
         problems.append(Problem("plan-id", "the folder name is not a valid plan_id", file=str(directory),
                                 field="plan_id", value=plan_id,
-                                expected="lowercase pinyin words, year, two-digit serial (e.g. wenzhou-lucheng-2017-01)",
+                                expected="lowercase pinyin words, year, two-digit serial (e.g. hangzhou-xihu-2020-01)",
                                 hint="rename the folder; the plan_id is chosen once and never reused"))
     raw_path, source_path = directory / sources.RAW_FILE, directory / sources.SOURCE_FILE
     for required in (raw_path, source_path):
