@@ -133,17 +133,22 @@ def build_command(sources_dir: Path, out_dir: Path) -> None:
 @click.option("--suites", "suites_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of expectation suites and golden_counts.json (default: the repository's validation/).")
 @click.option("--update-counts", "update_counts", metavar="REASON", default=None,
-              help="Record the package's row counts per plan in validation/golden_counts.json, with REASON for "
-                   "every plan whose counts change.")
+              help="Record the package's row counts and text digests per plan in validation/golden_counts.json, "
+                   "with REASON for every plan whose record changes.")
+@click.option("--strict", is_flag=True,
+              help="Also run Frictionless's own row checks (slow: for CI of small packages).")
 def validate_command(path: Path, output_format: str, fix: bool, data_docs: Path | None, suites_dir: Path | None,
-                     update_counts: str | None) -> None:
+                     update_counts: str | None, strict: bool) -> None:
     """Validate a data package (default: datapackage/) or a contribution under sources/.
 
-    A package (any copy, e.g. a fork's datapackage/) is checked file by file (encoding, header, rows), then with
-    Frictionless against its Table Schema, then with the Great Expectations suites in validation/, then against the
-    golden row counts. A sources folder (sources/ or sources/<plan_id>/) is checked for source.yml and
-    corrections.yml schema, raw.txt's sha256, the agency registry and stale corrections, and the package it builds
-    is validated too. Problems are grouped by file with resource, row, field, value, expectation and a hint.
+    A package (any copy, e.g. a fork's datapackage/) is checked file by file (safe paths inside the package,
+    sizes, hashes, encoding, header), its descriptor with Frictionless, then every table is read once into DuckDB
+    and every rule runs there as SQL: the rules of the data dictionary (types, constraints, keys, same-plan
+    references, outlines, spans) and the Great Expectations suites in validation/, then the golden counts and
+    digests. A sources folder (sources/ or sources/<plan_id>/) is checked for source.yml and corrections.yml schema,
+    raw.txt's sha256, the agency registry and stale corrections, and the package it builds is validated too.
+    Problems are grouped by file with resource, row, field, value, expectation and a hint; control characters in
+    values are shown escaped.
 
     Exit status: 0 valid, 1 invalid, 2 usage error.
 
@@ -152,17 +157,25 @@ def validate_command(path: Path, output_format: str, fix: bool, data_docs: Path 
       yigai validate datapackage --format json
       yigai validate sources/nanjing-2023-01 --fix
       yigai validate datapackage --data-docs build/data-docs
+      yigai validate datapackage --strict
     """
     from yigai import validate
+    from yigai.validate.report import visible
 
-    if update_counts is not None and not update_counts.strip():
-        raise validate.UsageError("--update-counts needs a reason", field="--update-counts",
-                                  hint='say why the counts change, e.g. --update-counts "tasks read from annex tables"')
-    report = validate.run(path, suites_dir=suites_dir, fix=fix, data_docs=data_docs, update_counts=update_counts)
+    try:
+        if update_counts is not None and not update_counts.strip():
+            raise validate.UsageError("--update-counts needs a reason", field="--update-counts",
+                                      hint='say why the counts change, e.g. --update-counts "tasks read from annex '
+                                           'tables"')
+        report = validate.run(path, suites_dir=suites_dir, fix=fix, data_docs=data_docs, update_counts=update_counts,
+                              strict=strict)
+    except YigaiError as exc:
+        click.echo(f"error: {visible(str(exc))}", err=True)
+        sys.exit(2 if getattr(exc, "usage", False) else 1)
     for line in report.fixed:
-        err_console.print(f"changed: {line}", highlight=False, markup=False, soft_wrap=True)
+        click.echo(f"changed: {visible(line)}", err=True)
     if data_docs is not None:
-        err_console.print(f"Data Docs: {data_docs / 'index.html'}", highlight=False, markup=False, soft_wrap=True)
+        click.echo(f"Data Docs: {visible(str(data_docs / 'index.html'))}", err=True)
     click.echo(report.to_json() if output_format == "json" else report.to_text())
     sys.exit(0 if report.valid else 1)
 

@@ -6,8 +6,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from yigai import divisions, english, metadata
 from yigai.errors import YigaiError
 
@@ -71,21 +69,28 @@ def load(path: Path) -> Registry:
     """Load and check the registry file.
 
     Raises:
-        YigaiError: naming the file, entry and field of the first problem.
+        YigaiError: naming the file, line and field of the first problem (never a traceback, whatever the file).
     """
+    from yigai.sources import line_of, load_yaml
+
     registry = Registry()
     if not path.is_file():
         return registry
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise YigaiError(f"not valid YAML: {exc}", file=str(path)) from None
+    data, lines = load_yaml(path)
+    data = {} if data is None else data
+    if not isinstance(data, dict) or not isinstance(data.get("agencies") or [], list):
+        raise YigaiError("the registry is a mapping with a list of bodies under 'agencies'", file=str(path),
+                         field="agencies", row=line_of(lines, "agencies"),
+                         hint="see the first lines of sources/agencies.yml for the format")
     functions = set(metadata.enum_values("function"))
     for i, item in enumerate(data.get("agencies") or [], start=1):
-        where = dict(file=str(path), row=i)
+        where = dict(file=str(path), row=line_of(lines, f"agencies[{i}]"))
+        if not isinstance(item, dict):
+            raise YigaiError(f"entry {i} is not a mapping of agency_id, name, admin_code, function and aliases",
+                             field=f"agencies[{i}]", **where)
         for key in ("agency_id", "name", "admin_code", "function"):
-            if not item.get(key):
-                raise YigaiError("missing value", field=key, **where)
+            if not item.get(key) or not isinstance(item[key], (str, int)) or isinstance(item[key], bool):
+                raise YigaiError(f"entry {i}: missing value or not text", field=key, **where)
         if not AGENCY_ID_PATTERN.fullmatch(str(item["agency_id"])):
             raise YigaiError(f"{item['agency_id']!r} does not match <admin_code>-<function>[-<n>]", field="agency_id",
                              **where)
@@ -98,7 +103,10 @@ def load(path: Path) -> Registry:
             raise YigaiError(f"{item['admin_code']!r} is not a GB/T 2260 code", field="admin_code", **where) from None
         if item["agency_id"] in registry.agencies:
             raise YigaiError(f"duplicate agency_id {item['agency_id']}", field="agency_id", **where)
+        aliases = item.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(a, (str, int)) for a in aliases):
+            raise YigaiError(f"entry {i}: aliases must be a list of names", field="aliases", **where)
         registry.add(Agency(agency_id=str(item["agency_id"]), name=str(item["name"]),
                             admin_code=str(item["admin_code"]), function=str(item["function"]),
-                            aliases=[str(a) for a in item.get("aliases") or []]))
+                            aliases=[str(a) for a in aliases]))
     return registry

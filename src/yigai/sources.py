@@ -83,17 +83,78 @@ class PlanSource:
         return [c for c in self.corrections if c.stage == "row"]
 
 
-def _load_yaml(path: Path, plan_id: str | None) -> Any:
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that a date that does not exist (2017-02-30) stays text for the checks to name."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def _lines(node: yaml.Node | None, prefix: tuple = ()) -> dict[tuple, int]:
+    """The line (1-based) of every key and item of a YAML document, by its path (keys, and list positions from 0)."""
+    found: dict[tuple, int] = {prefix: node.start_mark.line + 1} if node is not None else {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else None
+            found[prefix + (name,)] = key.start_mark.line + 1
+            found.update({k: v for k, v in _lines(value, prefix + (name,)).items() if k != prefix + (name,)})
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            found.update(_lines(item, prefix + (i,)))
+    return found
+
+
+def line_of(lines: dict[tuple, int], field: str | None) -> int | None:
+    """The line of a field named like `raw.sha256` or `corrections[3].expect` (its nearest parent when absent)."""
+    if lines is None:
+        return None
+    path: list = []
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", field or ""):
+        path.append(int(part[1:-1]) - 1 if part.startswith("[") else part)
+    while path and tuple(path) not in lines:
+        path.pop()
+    return lines.get(tuple(path)) or lines.get(()) or 1
+
+
+def load_yaml(path: Path, plan_id: str | None = None) -> tuple[Any, dict[tuple, int]]:
+    """Parse a YAML file; returns (data, line of every key and item by path).
+
+    Raises:
+        YigaiError: naming the file and line when the file is not UTF-8 or not YAML (never a traceback).
+    """
+    try:
+        text = path.read_bytes().decode("utf-8")
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except UnicodeDecodeError as exc:
         raise YigaiError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path), plan_id=plan_id,
                          hint="save the file as UTF-8") from None
+    except yaml.reader.ReaderError as exc:
+        line = text[:exc.position].count("\n") + 1
+        raise YigaiError(f"not valid YAML at line {line}: character {exc.character!r} is not allowed in YAML",
+                         file=str(path), plan_id=plan_id, row=line, hint="remove the control character") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise YigaiError(f"not valid YAML{where}: {getattr(exc, 'problem', exc)}", file=str(path), plan_id=plan_id,
-                         row=(mark.line + 1) if mark else None) from None
+        raise YigaiError(f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}", file=str(path),
+                         plan_id=plan_id, row=(mark.line + 1) if mark else None,
+                         hint="check the indentation and quoting near that line") from None
+    except (RecursionError, ValueError, TypeError, OverflowError) as exc:
+        reason = "it is nested too deeply" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
+        raise YigaiError(f"cannot be read: {reason[:200]}", file=str(path), plan_id=plan_id, row=1,
+                         hint="keep the file to the plain keys and values of the documented format") from None
+    return data, _lines(node)
 
 
 def _iso(value: Any) -> Any:
@@ -102,12 +163,21 @@ def _iso(value: Any) -> Any:
     return value
 
 
-def check_source_yml(data: Any, path: Path, plan_id: str) -> list[YigaiError]:
-    """Return every schema problem of a source.yml document (empty when it is valid)."""
+def _is_date(value: Any) -> bool:
+    try:
+        dt.date.fromisoformat(str(value))
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)))
+    except ValueError:
+        return False
+
+
+def check_source_yml(data: Any, path: Path, plan_id: str, lines: dict[tuple, int] | None = None) -> list[YigaiError]:
+    """Return every schema problem of a source.yml document (empty when it is valid), each with its line."""
     errors: list[YigaiError] = []
 
     def err(message: str, fld: str, hint: str | None = None) -> None:
-        errors.append(YigaiError(message, file=str(path), plan_id=plan_id, field=fld, hint=hint))
+        errors.append(YigaiError(message, file=str(path), plan_id=plan_id, field=fld, hint=hint,
+                                 row=line_of(lines or {}, fld)))
 
     if not isinstance(data, dict):
         err("must be a mapping with keys plan_id, raw, licence, facts", "(top level)")
@@ -127,6 +197,8 @@ def check_source_yml(data: Any, path: Path, plan_id: str) -> list[YigaiError]:
             err(f"{sha!r} is not a lowercase hex SHA-256", "raw.sha256")
         if raw.get("file") not in (None, RAW_FILE):
             err(f"must be {RAW_FILE!r}", "raw.file")
+        if raw.get("encoding") is not None and not isinstance(raw.get("encoding"), str):
+            err("must be the name of an encoding, e.g. utf-8", "raw.encoding")
     licence = data.get("licence")
     if not isinstance(licence, dict) or not licence.get("status"):
         err("missing licence status", "licence.status", "say under which terms the document may be republished")
@@ -139,16 +211,23 @@ def check_source_yml(data: Any, path: Path, plan_id: str) -> list[YigaiError]:
                 err(f"unknown fact {key!r} (known: {', '.join(_FACT_KEYS)})", f"facts.{key}")
         for key in ("issue_date", "publish_date"):
             value = _iso(facts.get(key))
-            if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
-                err(f"{value!r} is not an ISO date (YYYY-MM-DD)", f"facts.{key}")
+            if value is not None and not _is_date(value):
+                err(f"{value!r} is not a date that exists, written YYYY-MM-DD", f"facts.{key}")
+        for key in ("jurisdiction", "admin_level", "doc_number", "title", "notice_title"):
+            if facts.get(key) is not None and not isinstance(facts[key], str):
+                err(f"{facts[key]!r} must be text", f"facts.{key}")
+        if facts.get("issuers") is not None and not (isinstance(facts["issuers"], list) and all(
+                i is None or isinstance(i, (str, dict)) for i in facts["issuers"])):
+            err("must be a list of issuing bodies (null for one that cannot be read)", "facts.issuers")
         code = facts.get("admin_code")
         if code is not None and not re.fullmatch(r"[1-8]\d{5}", str(code)):
             err(f"{code!r} is not a six-digit division code (quote it: \"330302\")", "facts.admin_code")
     return errors
 
 
-def parse_corrections(data: Any, path: Path, plan_id: str) -> tuple[list[Correction], list[YigaiError]]:
-    """Parse a corrections.yml document into corrections, collecting schema problems."""
+def parse_corrections(data: Any, path: Path, plan_id: str,
+                      lines: dict[tuple, int] | None = None) -> tuple[list[Correction], list[YigaiError]]:
+    """Parse a corrections.yml document into corrections, collecting schema problems (each with its line)."""
     errors: list[YigaiError] = []
     out: list[Correction] = []
     if data is None:
@@ -156,11 +235,13 @@ def parse_corrections(data: Any, path: Path, plan_id: str) -> tuple[list[Correct
     items = data.get("corrections") if isinstance(data, dict) else None
     if not isinstance(items, list):
         errors.append(YigaiError("must be a mapping with a list under 'corrections'", file=str(path),
-                                 plan_id=plan_id, field="corrections"))
+                                 plan_id=plan_id, field="corrections", row=line_of(lines or {}, "corrections")))
         return out, errors
     for i, item in enumerate(items, start=1):
         def err(message: str, fld: str) -> None:
-            errors.append(YigaiError(message, file=str(path), plan_id=plan_id, field=f"corrections[{i}].{fld}"))
+            name = f"corrections[{i}].{fld}"
+            errors.append(YigaiError(message, file=str(path), plan_id=plan_id, field=name,
+                                     row=line_of(lines or {}, name)))
 
         if not isinstance(item, dict):
             err("each correction must be a mapping", "(item)")
@@ -175,12 +256,24 @@ def parse_corrections(data: Any, path: Path, plan_id: str) -> tuple[list[Correct
             continue
         if not item.get("reason"):
             err("every correction needs a reason", "reason")
+        occurrence = item.get("occurrence", 1)
+        if isinstance(occurrence, bool) or not isinstance(occurrence, int) or occurrence < 1:
+            err(f"{occurrence!r} is not a whole number from 1 (which occurrence of expect to replace)", "occurrence")
+            continue
+        for key in ("table", "field", "kind"):
+            if item.get(key) is not None and not isinstance(item[key], str):
+                err(f"{item[key]!r} must be text", key)
+        if any(item.get(key) is not None and not isinstance(item[key], str) for key in ("table", "field", "kind")):
+            continue
         if stage == "text":
             if not isinstance(item.get("expect"), str) or not item.get("expect"):
                 err("a text correction needs the exact text it replaces", "expect")
             if not isinstance(item.get("value"), str):
                 err("a text correction needs the replacement text", "value")
         else:
+            if item.get("key") is not None and not isinstance(item.get("key"), dict):
+                err("the key of a row is a mapping of primary-key column to value", "key")
+                continue
             if not item.get("table"):
                 err("a row correction names its table", "table")
             if action in ("update", "delete") and not isinstance(item.get("key"), dict):
@@ -194,7 +287,7 @@ def parse_corrections(data: Any, path: Path, plan_id: str) -> tuple[list[Correct
         out.append(Correction(index=i, stage=stage, reason=str(item.get("reason", "")), expect=_iso(item.get("expect")),
                               value=_iso(item.get("value")), action=action, table=item.get("table"),
                               key=item.get("key"), field=item.get("field"),
-                              occurrence=int(item.get("occurrence", 1)), kind=str(item.get("kind", "curated"))))
+                              occurrence=occurrence, kind=str(item.get("kind", "curated"))))
     return out, errors
 
 
@@ -207,15 +300,15 @@ def read_plan(directory: Path, check_hash: bool = True) -> PlanSource:
     plan_id = directory.name
     if not PLAN_ID_PATTERN.fullmatch(plan_id):
         raise YigaiError("folder name is not a valid plan_id (lowercase pinyin words, year, two-digit serial, "
-                         "e.g. wenzhou-lucheng-2017-01)", file=str(directory), plan_id=plan_id, field="plan_id")
+                         "e.g. hangzhou-xihu-2020-01)", file=str(directory), plan_id=plan_id, field="plan_id")
     raw_path = directory / RAW_FILE
     source_path = directory / SOURCE_FILE
     for required in (raw_path, source_path):
         if not required.is_file():
             raise YigaiError("file is missing", file=str(required), plan_id=plan_id,
                              hint="every plan folder holds raw.txt and source.yml (corrections.yml is optional)")
-    source = _load_yaml(source_path, plan_id)
-    problems = check_source_yml(source, source_path, plan_id)
+    source, lines = load_yaml(source_path, plan_id)
+    problems = check_source_yml(source, source_path, plan_id, lines)
     if problems:
         raise problems[0]
     raw_bytes = raw_path.read_bytes()
@@ -227,7 +320,8 @@ def read_plan(directory: Path, check_hash: bool = True) -> PlanSource:
                               "its sha256 and capture facts in source.yml")
     corrections_path = directory / CORRECTIONS_FILE
     if corrections_path.is_file():
-        corrections, problems = parse_corrections(_load_yaml(corrections_path, plan_id), corrections_path, plan_id)
+        data, lines = load_yaml(corrections_path, plan_id)
+        corrections, problems = parse_corrections(data, corrections_path, plan_id, lines)
         if problems:
             raise problems[0]
         plan.corrections = corrections

@@ -18,7 +18,7 @@ def run(path, suites_dir):
 def test_the_clean_package_passes(built_package, suites_dir):
     report = run(built_package, suites_dir)
     assert report.valid, report.to_text()
-    assert report.checked == ["files", "frictionless", "suites", "golden-counts"]
+    assert report.checked == ["files", "frictionless", "rules", "suites", "golden-counts"]
 
 
 def test_the_committed_golden_counts_match_the_build(built_package):
@@ -209,3 +209,15 @@ def test_data_docs_are_rendered(built_package, suites_dir, tmp_path):
     assert (docs / "index.html").is_file()
     assert {p.stem for p in (docs / "expectations").glob("*.html")} >= {"plans", "targets", "texts"}
     assert [p.name for p in docs.parent.iterdir()] == ["data-docs"], "the temporary context is removed"
+
+
+def test_validation_imports_neither_great_expectations_nor_pandas(built_package, suites_dir):
+    """Great Expectations is imported only for Data Docs (its import alone takes seconds); pandas not at all."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from yigai import validate; "
+            f"report = validate.run(Path({str(built_package)!r}), suites_dir=Path({str(suites_dir)!r})); "
+            "print(report.valid, 'great_expectations' in sys.modules, 'pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "False", "False"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -91,16 +92,22 @@ def test_a_registry_problem_is_named(sources_copy, suites_dir):
     data["agencies"][1]["function"] = "health-and-happiness"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     [problem] = problems_of(validate.run(sources_copy, suites_dir=suites_dir), "registry")
-    assert (problem.row, problem.field) == (2, "function") and problem.file.endswith("agencies.yml")
+    line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                if "health-and-happiness" in text)
+    assert problem.field == "function" and problem.file.endswith("agencies.yml")
+    assert line - 4 <= problem.row <= line, "the line of the entry is named"
 
 
 def test_a_new_plan_needs_golden_counts_with_a_reason(sources_copy, suites_dir, tmp_path):
     """The contribution guide's loop: add a plan folder, validate it, record its counts, validate again."""
     new = sources_copy / "newtown-2023-01"
     new.mkdir()
-    shutil.copy(sources_copy / PLAN / "raw.txt", new / "raw.txt")
+    raw = (sources_copy / PLAN / "raw.txt").read_bytes() + "\n另一份文件的末行。\n".encode()
+    (new / "raw.txt").write_bytes(raw)
     source = (sources_copy / PLAN / "source.yml").read_text(encoding="utf-8")
-    (new / "source.yml").write_text(source.replace(f"plan_id: {PLAN}", "plan_id: newtown-2023-01"), encoding="utf-8")
+    old_sha = yaml.safe_load(source)["raw"]["sha256"]
+    (new / "source.yml").write_text(source.replace(f"plan_id: {PLAN}", "plan_id: newtown-2023-01").replace(
+        old_sha, hashlib.sha256(raw).hexdigest()), encoding="utf-8")
     suites = tmp_path / "validation"
     shutil.copytree(suites_dir, suites)
     report = validate.run(new, suites_dir=suites)
@@ -150,3 +157,16 @@ def test_fix_repairs_package_csv_line_ends_and_bom(built_package, tmp_path):
     changed = fix.apply(package, "package")
     assert path.read_bytes() == original
     assert any("plans.csv" in line and "CRLF" in line for line in changed)
+
+
+def test_the_same_raw_file_under_two_plan_ids_is_named(sources_copy, suites_dir):
+    twin = sources_copy / "newtown-2023-01"
+    shutil.copytree(sources_copy / PLAN, twin)
+    source = (twin / "source.yml").read_text(encoding="utf-8")
+    (twin / "source.yml").write_text(source.replace(f"plan_id: {PLAN}", "plan_id: newtown-2023-01"),
+                                     encoding="utf-8")
+    report = validate.run(twin, suites_dir=suites_dir)
+    assert not report.valid
+    [problem] = problems_of(report, "duplicate-raw")
+    assert problem.file.endswith("newtown-2023-01/raw.txt") and problem.field == "raw.sha256"
+    assert PLAN in problem.message and problem.hint

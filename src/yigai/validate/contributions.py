@@ -34,11 +34,11 @@ def _from_error(check: str, exc: YigaiError, file: str | None = None, hint: str 
                    hint=exc.hint or hint)
 
 
-def _yaml(path: Path) -> tuple[Any, list[Problem]]:
+def _yaml(path: Path) -> tuple[Any, dict[tuple, int], list[Problem]]:
     """Parse a YAML file, with format warnings (fixable by --fix) and a clear error when it cannot be read.
 
     Returns:
-        (data, problems); data is None when the file cannot be read (an error problem says why).
+        (data, line of every key by path, problems); data is None when the file cannot be read (a problem says why).
     """
     problems = [Problem("format", change[len("not fixed: "):], file=str(path), severity=WARNING,
                         hint="check these lines by hand")
@@ -47,29 +47,41 @@ def _yaml(path: Path) -> tuple[Any, list[Problem]]:
                         hint=f"run `yigai validate --fix {path.parent}`")
                 for change in fix.scan(path)]
     try:
-        return yaml.safe_load(path.read_bytes().decode("utf-8")), problems
-    except UnicodeDecodeError as exc:
-        return None, problems + [Problem("encoding", f"not UTF-8 ({exc.reason} at byte {exc.start})", file=str(path),
-                                         hint="save the file as UTF-8")]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, problems + [Problem("yaml", f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
-                                         file=str(path), row=(mark.line + 1) if mark else None,
-                                         hint="check the indentation and quoting near that line")]
+        data, lines = sources.load_yaml(path)
+        return data, lines, problems
+    except YigaiError as exc:
+        check = "encoding" if "UTF-8" in exc.message else "yaml"
+        return None, {}, problems + [_from_error(check, exc, str(path))]
+
+
+def _outside(path: Path, root: Path) -> bool:
+    """True when a contributed file is a symlink (or in a folder) that leads outside the sources folder."""
+    try:
+        resolved, base = path.resolve(), root.resolve()
+    except (OSError, RuntimeError):
+        return True
+    return resolved != base and base not in resolved.parents
 
 
 def _readable(problems: list[Problem]) -> bool:
     return not any(p.severity != WARNING for p in problems)
 
 
-def check_plan_files(directory: Path) -> list[Problem]:
-    """Check one plan folder's files without running the pipeline."""
+def check_plan_files(directory: Path, root: Path | None = None) -> list[Problem]:
+    """Check one plan folder's files without running the pipeline (nothing outside `root` is read)."""
     plan_id = directory.name
     problems: list[Problem] = []
+    root = root or directory.parent
+    unsafe = [p for p in (directory, *(directory / n for n in (sources.RAW_FILE, sources.SOURCE_FILE,
+                                                                  sources.CORRECTIONS_FILE)))
+              if (p.is_symlink() or p == directory) and _outside(p, root)]
+    if unsafe:
+        return [Problem("unsafe-path", "refused: the file is a symlink that leads outside the sources folder",
+                        file=str(p), hint="commit the file itself, not a link to it; it was not read") for p in unsafe]
     if not sources.PLAN_ID_PATTERN.fullmatch(plan_id):
         problems.append(Problem("plan-id", "the folder name is not a valid plan_id", file=str(directory),
                                 field="plan_id", value=plan_id,
-                                expected="lowercase pinyin words, year, two-digit serial (e.g. wenzhou-lucheng-2017-01)",
+                                expected="lowercase pinyin words, year, two-digit serial (e.g. hangzhou-xihu-2020-01)",
                                 hint="rename the folder; the plan_id is chosen once and never reused"))
     raw_path, source_path = directory / sources.RAW_FILE, directory / sources.SOURCE_FILE
     for required in (raw_path, source_path):
@@ -79,31 +91,52 @@ def check_plan_files(directory: Path) -> list[Problem]:
                                          "optional); copy source.yml from another plan and edit it"))
     if not source_path.is_file():
         return problems
-    source, found = _yaml(source_path)
+    source, lines, found = _yaml(source_path)
     problems += found
     if _readable(found):
-        problems += [_from_error("source-yml", e) for e in sources.check_source_yml(source, source_path, plan_id)]
+        problems += [_from_error("source-yml", e) for e in sources.check_source_yml(source, source_path, plan_id,
+                                                                                     lines)]
     raw = source.get("raw") if isinstance(source, dict) else None
     if raw_path.is_file() and isinstance(raw, dict):
         data = raw_path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        if raw.get("sha256") and digest != raw["sha256"]:
+        if raw.get("sha256") and digest != str(raw["sha256"]):
             problems.append(Problem("sha256", "raw.txt does not have the sha256 recorded in source.yml",
                                     file=str(raw_path), field="raw.sha256", value=digest, expected=str(raw["sha256"]),
                                     hint=SHA_HINT.format(path=raw_path)))
         try:
-            data.decode(raw.get("encoding") or "utf-8")
+            data.decode(str(raw.get("encoding") or "utf-8"))
         except (UnicodeDecodeError, LookupError) as exc:
             problems.append(Problem("encoding", f"raw.txt cannot be read as {raw.get('encoding') or 'utf-8'}: {exc}",
                                     file=str(raw_path), field="raw.encoding",
                                     hint="record the file's real encoding in source.yml raw.encoding"))
     corrections_path = directory / sources.CORRECTIONS_FILE
     if corrections_path.is_file():
-        data, found = _yaml(corrections_path)
+        data, lines, found = _yaml(corrections_path)
         problems += found
         if _readable(found):
-            _, errors = sources.parse_corrections(data, corrections_path, plan_id)
+            _, errors = sources.parse_corrections(data, corrections_path, plan_id, lines)
             problems += [_from_error("corrections-yml", e) for e in errors]
+    return problems
+
+
+def _same_raw_twice(selected: list[Path], root: Path) -> list[Problem]:
+    """The same captured document may be added once: a plan whose raw.txt another plan folder has is an error."""
+    digests: dict[Path, str] = {}
+    for plan_dir in sources.plan_directories(root):
+        raw = plan_dir / sources.RAW_FILE
+        if raw.is_file() and not _outside(raw, root):
+            digests[plan_dir] = hashlib.sha256(raw.read_bytes()).hexdigest()
+    problems = []
+    for plan_dir in selected:
+        twins = sorted(other.name for other, digest in digests.items()
+                       if other != plan_dir and digest == digests.get(plan_dir))
+        if twins:
+            problems.append(Problem("duplicate-raw", f"raw.txt is the same document as that of {', '.join(twins)}",
+                                    file=str(plan_dir / sources.RAW_FILE), field="raw.sha256",
+                                    value=digests[plan_dir], plan=plan_dir.name,
+                                    hint="a document is added once, under one plan_id: remove one of the folders "
+                                         "or capture the document it should be"))
     return problems
 
 
@@ -123,7 +156,7 @@ def _run_pipeline(directory: Path, registry_path: Path) -> tuple[sources.PlanSou
 
 
 def check(directory: Path, single_plan: bool, suites_dir: Path, data_docs: Path | None = None,
-          update_counts: str | None = None) -> tuple[list[Problem], list[str], list[str]]:
+          update_counts: str | None = None, strict: bool = False) -> tuple[list[Problem], list[str], list[str]]:
     """Check a sources folder (or one plan folder) and the package it builds.
 
     Returns:
@@ -135,19 +168,24 @@ def check(directory: Path, single_plan: bool, suites_dir: Path, data_docs: Path 
     plan_dirs = [directory] if single_plan else sources.plan_directories(directory)
     registry_path = sources_dir / sources.REGISTRY_FILE
     problems: list[Problem] = []
+    if registry_path.is_symlink() and _outside(registry_path, sources_dir):
+        return [Problem("unsafe-path", "refused: the registry is a symlink that leads outside the sources folder",
+                        file=str(registry_path), hint="commit the file itself; it was not read")], ["sources"], []
     if registry_path.is_file():
-        _, found = _yaml(registry_path)
+        _, _, found = _yaml(registry_path)
         problems += found
-        try:
-            registry_module.load(registry_path)
-        except YigaiError as exc:
-            problems.append(_from_error("registry", exc, str(registry_path)))
+        if _readable(found):
+            try:
+                registry_module.load(registry_path)
+            except YigaiError as exc:
+                problems.append(_from_error("registry", exc, str(registry_path)))
     checked = ["sources"]
-    if any(p.severity != WARNING and p.check == "registry" for p in problems):
+    if any(p.severity != WARNING and p.check in ("registry", "yaml", "encoding") for p in problems):
         return problems, checked, []
     plans = []
+    problems += _same_raw_twice(plan_dirs, sources_dir)
     for plan_dir in plan_dirs:
-        found = check_plan_files(plan_dir)
+        found = check_plan_files(plan_dir, sources_dir)
         problems += found
         if not _readable(found):
             continue
@@ -166,7 +204,8 @@ def check(directory: Path, single_plan: bool, suites_dir: Path, data_docs: Path 
             package.write(files, out)
         except YigaiError as exc:
             return problems + [_from_error("build", exc)], checked, []
-        found, more, changed = validate_package(out, suites_dir, data_docs, update_counts, complete=complete)
+        found, more, changed = validate_package(out, suites_dir, data_docs, update_counts, complete=complete,
+                                                strict=strict)
     label = f"(built from {directory}) "
     for problem in found:
         if problem.file and problem.file.split("/")[0] in ("data", "texts", "datapackage.json"):

@@ -64,12 +64,26 @@ def _narrow_line(line: str) -> str:
     return line
 
 
-def _plain(data: Any) -> Any:
+# What reading a hostile YAML file can raise besides a syntax error (an impossible date, deep nesting, an alias
+# bomb that expands beyond MAX_NODES): the file is then left alone and reported by the checks.
+class _TooLarge(ValueError):
+    pass
+
+
+_UNREADABLE = (yaml.YAMLError, ValueError, TypeError, RecursionError, OverflowError)
+MAX_NODES = 200_000
+
+
+def _plain(data: Any, budget: list[int] | None = None) -> Any:
     """The data as nested strings with full-width digits narrowed: what a safe fix must leave unchanged."""
+    budget = budget if budget is not None else [MAX_NODES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge("the document expands to too many values")
     if isinstance(data, dict):
-        return {str(_plain(k)): _plain(v) for k, v in data.items()}
+        return {str(_plain(k, budget)): _plain(v, budget) for k, v in data.items()}
     if isinstance(data, list):
-        return [_plain(v) for v in data]
+        return [_plain(v, budget) for v in data]
     return None if data is None else narrow_digits(str(data))
 
 
@@ -83,11 +97,11 @@ def fix_yaml(text: str) -> tuple[str, list[str]]:
     text, changes = _common(text)
     try:
         base = _plain(yaml.safe_load(text))
-    except yaml.YAMLError:
+    except _UNREADABLE:
         stripped = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
         try:  # a trailing tab is a YAML syntax error: removing trailing spaces may be all the file needs
             base = _plain(yaml.safe_load(stripped))
-        except yaml.YAMLError:
+        except _UNREADABLE:
             return text, changes + ["not fixed: the file is not valid YAML, so only BOM and line ends were fixed"]
         count = sum(a != b for a, b in zip(text.split("\n"), stripped.split("\n")))
         text, changes = stripped, changes + [f"removed trailing spaces on {count} line(s), which made the file "
@@ -101,7 +115,7 @@ def fix_yaml(text: str) -> tuple[str, list[str]]:
         trial = lines[:i] + [candidate] + lines[i + 1:]
         try:
             same = _plain(yaml.safe_load("\n".join(trial))) == base
-        except yaml.YAMLError:
+        except _UNREADABLE:
             same = False
         if not same:
             unsafe.append(i + 1)
@@ -150,13 +164,18 @@ def fix_csv(text: str) -> tuple[str, list[str]]:
 
 
 def targets(directory: Path, kind: str) -> list[Path]:
-    """The files --fix may change: YAML of a sources folder or plan folder, CSV tables of a package."""
+    """The files --fix may change: YAML of a sources folder or plan folder, CSV tables of a package.
+
+    A symlink is never followed (fixing it would write wherever it points).
+    """
     if kind == "package":
-        return sorted((directory / "data").glob("*.csv"))
-    plan_dirs = [directory] if kind == "plan" else sorted(p for p in directory.iterdir() if p.is_dir())
+        return sorted(p for p in (directory / "data").glob("*.csv") if not p.is_symlink()
+                      and not (directory / "data").is_symlink())
+    plan_dirs = [directory] if kind == "plan" else sorted(p for p in directory.iterdir() if p.is_dir()
+                                                           and not p.is_symlink())
     files = [d / name for d in plan_dirs for name in (SOURCE_FILE, CORRECTIONS_FILE)]
     registry = (directory.parent if kind == "plan" else directory) / REGISTRY_FILE
-    return [p for p in [registry, *files] if p.is_file()]
+    return [p for p in [registry, *files] if p.is_file() and not p.is_symlink()]
 
 
 def scan(path: Path) -> list[str]:
@@ -167,7 +186,7 @@ def scan(path: Path) -> list[str]:
 def _fixed(path: Path) -> tuple[str | None, list[str]]:
     try:
         text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, OSError):
         return None, []  # reported by the checks; re-encoding is not a mechanical fix
     fixed, changes = fix_csv(text) if path.suffix == ".csv" else fix_yaml(text)
     return (fixed if fixed != text else None), changes

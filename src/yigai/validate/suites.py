@@ -1,39 +1,34 @@
-"""Great Expectations suites: what a Table Schema cannot say, stored as reviewable JSON in validation/, run on pandas.
+"""Great Expectations suites: what a Table Schema cannot say, stored as reviewable JSON in validation/.
 
 One suite per resource lives in `validation/<resource>.json` (and `validation/texts.json` for the plans' texts).
 Each expectation is a Great Expectations 1.x expectation (`type`, `kwargs`) with a `meta` block that makes its
 failure readable: `check` (short name), `field` (the column to blame), `message`, `expected` and `hint` (templates
 filled with the failing row's values and the run's parameters, e.g. `{char_start}` or `{pattern_plan_id}`).
 
-Expectations whose meta says `"generated": "metadata"` are derived from src/yigai/metadata/ — identifier patterns
-(the regexes stay in fields.yml and reach the suite as `$PARAMETER`s), clean text in every free-text field, spans
-inside the text, and quotes equal to the text at their offsets. `python -m yigai.validate.suites` rewrites them
-after a metadata change; every other expectation is written by hand and kept as it is.
+Expectations whose meta says `"generated": "metadata"` are derived from src/yigai/metadata/ — clean text in every
+free-text field (no control characters in the few exempt ones), spans inside the text, and quotes equal to the text
+at their offsets. Types, patterns, enums, ranges and keys are not repeated here: yigai.validate.rules compiles them
+from fields.yml and resources.yml directly. `python -m yigai.validate.suites` rewrites them
+after a metadata change; every other expectation is written by hand and kept as it is. The suites are compiled to
+SQL and run over the package in DuckDB (yigai.validate.sqlsuite); Great Expectations renders them as Data Docs
+(yigai.validate.gxdocs) when asked.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-import os
-import shutil
 import sys
-import tempfile
-import warnings
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from yigai import metadata
 from yigai.validate import hygiene
-from yigai.validate.frames import TEXTS, Frame
+from yigai.validate.engine import TEXTS
 from yigai.validate.report import Problem
+from yigai.validate.rules import span_covered
 
 GENERATED = "metadata"
-MAX_PROBLEMS_PER_EXPECTATION = 50
-MAX_EXAMINED_PER_EXPECTATION = 5000
-RESULT_FORMAT = {"result_format": "COMPLETE"}
 
 
 # --- the suite files --------------------------------------------------------------------------------------------
@@ -56,12 +51,12 @@ def load(directory: Path) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
         path = directory / f"{name}.json"
         shown = f"{directory.name}/{path.name}"
         try:
-            suite = json.loads(path.read_text(encoding="utf-8"))
+            suite = json.loads(path.read_bytes().decode("utf-8"))
         except FileNotFoundError:
             problems.append(Problem("suite-file", "expectation suite file is missing", file=shown, resource=name,
                                     hint="run `python -m yigai.validate.suites` to create it from the metadata"))
             continue
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, OSError) as exc:
             problems.append(Problem("suite-file", f"not valid JSON: {exc}", file=shown, resource=name,
                                     row=getattr(exc, "lineno", None)))
             continue
@@ -88,19 +83,11 @@ def generated_expectations(name: str, exempt: dict[str, str] | None = None) -> l
     columns = metadata.columns(name)
     out: list[dict[str, Any]] = []
     for column in columns:
-        constraints = fields[column].get("constraints") or {}
-        if column.endswith("_id") and constraints.get("pattern"):
-            out.append({"type": "expect_column_values_to_match_regex",
-                        "kwargs": {"column": column, "regex": {"$PARAMETER": f"pattern_{column}"}},
-                        "meta": _meta("id-pattern", f"{column} does not follow its documented pattern",
-                                      f"text matching {{pattern_{column}}}",
-                                      f"see the {column} entry of docs/data-dictionary.md for how ids are made")})
-    for column in columns:
         spec = fields[column]
         constraints = spec.get("constraints") or {}
-        if spec["type"] == "string" and not constraints.get("pattern") and not constraints.get("enum") \
-                and column not in (exempt or {}):
-            out.append(clean_text_expectation(column))
+        if spec["type"] == "string" and not constraints.get("pattern") and not constraints.get("enum"):
+            out.append(control_expectation(column) if column in (exempt or {}) else
+                       clean_text_expectation(column, column in span_covered(name)))
     if "char_start" in columns and "char_end" in columns:
         out.append({"type": "expect_column_pair_values_a_to_be_greater_than_b",
                     "kwargs": {"column_A": "char_end", "column_B": "char_start", "or_equal": True,
@@ -126,14 +113,33 @@ def generated_expectations(name: str, exempt: dict[str, str] | None = None) -> l
     return out
 
 
-def clean_text_expectation(column: str) -> dict[str, Any]:
-    """The clean-text expectation for one column (the message is written per row by yigai.validate.hygiene)."""
-    return {"type": "expect_column_values_to_not_match_regex",
-            "kwargs": {"column": column, "regex": {"$PARAMETER": "forbidden_text"}},
+# A row whose words are verified to be its span of the plan's text is as clean as that text (texts.json checks it).
+UNVERIFIED = {"type": "comparison", "column": {"name": "_span_verified"}, "operator": "==", "parameter": False}
+
+
+def clean_text_expectation(column: str, span_covered: bool = False) -> dict[str, Any]:
+    """The clean-text expectation for one column (the message is written per row by yigai.validate.hygiene).
+
+    A column whose words are the plan's text at the row's offsets is checked only on rows where they are not:
+    elsewhere it is as clean as the text, which texts.json checks line by line.
+    """
+    kwargs: dict[str, Any] = {"column": column, "regex": {"$PARAMETER": "forbidden_text"}}
+    if span_covered:
+        kwargs["row_condition"] = UNVERIFIED
+    return {"type": "expect_column_values_to_not_match_regex", "kwargs": kwargs,
             "meta": _meta("clean-text", "the text contains what a published text must not",
                           "simplified characters only; no pinyin glosses, U+FFFD, control characters or spam",
                           "published text is normalised: fix the source (corrections.yml) or the normaliser, "
                           "not the CSV")}
+
+
+def control_expectation(column: str) -> dict[str, Any]:
+    """For a column exempt from the clean-text rule (it quotes damaged text): still no control characters."""
+    return {"type": "expect_column_values_to_not_match_regex",
+            "kwargs": {"column": column, "regex": {"$PARAMETER": "control_characters"}},
+            "meta": _meta("control-characters", "the text contains a control character (e.g. NUL or ESC)",
+                          "no control characters", "remove the control character: it is not part of any document "
+                          "text and may hide or rewrite what a terminal shows")}
 
 
 def sync(name: str, suite: dict[str, Any] | None) -> dict[str, Any]:
@@ -165,158 +171,9 @@ def parameters() -> dict[str, str]:
     params = {f"pattern_{name}": spec["constraints"]["pattern"] for name, spec in metadata.fields().items()
               if (spec.get("constraints") or {}).get("pattern")}
     params["forbidden_text"] = hygiene.forbidden_pattern()
+    params["control_characters"] = hygiene.CONTROL
+    params["today"] = dt.date.today().isoformat()
     return params
-
-
-# --- running them -----------------------------------------------------------------------------------------------
-
-def _context(docs_dir: Path | None):
-    """An in-memory Great Expectations context, or a temporary file-mode one when Data Docs are wanted."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    if docs_dir is None:
-        context, root = gx.get_context(mode="ephemeral"), None
-    else:
-        docs_dir.parent.mkdir(parents=True, exist_ok=True)
-        root = Path(tempfile.mkdtemp(prefix=".gx-context-", dir=docs_dir.parent))
-        context = gx.get_context(mode="file", project_root_dir=str(root))
-        context.update_data_docs_site("local_site", {
-            "class_name": "SiteBuilder", "show_how_to_buttons": False,
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir.resolve())},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
-    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    return context, root
-
-
-def run(frames: dict[str, Frame], suites: dict[str, dict[str, Any]], suites_dir: Path,
-        docs_dir: Path | None = None) -> list[Problem]:
-    """Run each suite on its frame and turn every failed expectation into Problems (one per failing row).
-
-    Args:
-        frames: the package's frames with derived columns (see yigai.validate.frames).
-        suites: the loaded suite files by resource name.
-        suites_dir: where the suites came from (named in problems about a suite itself).
-        docs_dir: when given, also render the results as Great Expectations Data Docs there.
-    """
-    import great_expectations as gx
-    from great_expectations.core import ExpectationSuite
-    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
-
-    context, root = _context(docs_dir)
-    source = context.data_sources.add_pandas("package")
-    params = parameters()
-    problems: list[Problem] = []
-    try:
-        for name in sorted(set(frames) & set(suites)):
-            spec, frame = suites[name], frames[name]
-            suite_file = f"{suites_dir.name}/{name}.json"
-            try:
-                configs = [ExpectationConfiguration(type=e["type"], kwargs=e.get("kwargs", {}), meta=e.get("meta"))
-                           for e in spec["expectations"]]
-                suite = context.suites.add(ExpectationSuite(name=name, expectations=[c.to_domain_obj()
-                                                                                     for c in configs],
-                                                            meta=spec.get("meta") or {}))
-            except Exception as exc:  # a hand edit that Great Expectations cannot read
-                problems.append(Problem("suite-file", f"Great Expectations cannot read this suite: {exc}",
-                                        file=suite_file, resource=name))
-                continue
-            batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
-            definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch,
-                                                                                    suite=suite))
-            with warnings.catch_warnings():  # pandas warns that the documented patterns have groups; harmless
-                warnings.filterwarnings("ignore", "This pattern is interpreted as a regular expression")
-                result = definition.run(batch_parameters={"dataframe": frame.data}, expectation_parameters=params,
-                                        result_format=RESULT_FORMAT)
-            for outcome in result.results:
-                if not outcome.success:
-                    problems += _problems(outcome, frame, params, suite_file)
-        if docs_dir is not None:
-            _reset_docs(docs_dir)
-            context.build_data_docs()
-    finally:
-        if root is not None:
-            shutil.rmtree(root, ignore_errors=True)
-    return problems
-
-
-def _reset_docs(docs_dir: Path) -> None:
-    """Remove Data Docs of an earlier run (only a folder Great Expectations made: index.html and static/)."""
-    if (docs_dir / "index.html").is_file() and (docs_dir / "static").is_dir():
-        shutil.rmtree(docs_dir)
-
-
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-class _Fill(dict):
-    """Template values for one failing row: its cells (as written), then the run's parameters."""
-
-    def __init__(self, data: pd.DataFrame, raw: pd.DataFrame, index: Any, params: dict[str, str]):
-        super().__init__()
-        self.data, self.raw, self.index, self.params = data, raw, index, params
-
-    def __missing__(self, key: str) -> str:
-        if key in self.raw.columns:
-            return _text(self.raw.at[self.index, key])
-        if key in self.data.columns:
-            return _text(self.data.at[self.index, key])
-        return self.params.get(key, "{" + key + "}")
-
-
-def _problems(outcome, frame: Frame, params: dict[str, str], suite_file: str) -> list[Problem]:
-    """Problems for one failed expectation: one per failing row (capped), naming file, row, field and value."""
-    config = outcome.expectation_config
-    meta = dict(config.meta or {})
-    kwargs = config.kwargs
-    check = meta.get("check") or config.type
-    info = outcome.exception_info or {}
-    raised = [v for v in info.values() if isinstance(v, dict) and v.get("raised_exception")]
-    if info.get("raised_exception") or raised:
-        message = info.get("exception_message") or (raised[0].get("exception_message") if raised else "")
-        return [Problem(check, f"the expectation could not run: {message}", file=suite_file, resource=frame.name,
-                        field=kwargs.get("column") or kwargs.get("column_A"),
-                        hint="check the suite file and that the column exists")]
-    field = meta.get("field") or kwargs.get("column") or kwargs.get("column_A")
-    rows = list(outcome.result.get("unexpected_index_list") or [])
-    problems: list[Problem] = []
-    for index in rows[:MAX_EXAMINED_PER_EXPECTATION]:
-        fill = _Fill(frame.data, frame.raw, index, params)
-        value = fill[field] if field else None
-        message = meta.get("message", config.type).format_map(fill)
-        if check == "clean-text":
-            described = hygiene.describe(value or "")
-            if described is None:
-                continue  # a character t2s changes alone but keeps in this phrase (e.g. 乾 in 乾坤)
-            message = f"the text contains {described}"
-        problems.append(_located(frame, index, Problem(
-            check, message, file=frame.file, resource=frame.name, field=field, value=value,
-            expected=meta.get("expected", "").format_map(fill) or None, hint=meta.get("hint"))))
-        if len(problems) == MAX_PROBLEMS_PER_EXPECTATION:
-            break
-    if len(rows) > len(problems) and problems:
-        problems.append(Problem(check, f"… and up to {len(rows) - len(problems)} more rows fail this check",
-                                file=frame.file, resource=frame.name, field=field))
-    return problems
-
-
-def _located(frame: Frame, index: Any, problem: Problem) -> Problem:
-    """Give the problem its row (and, for texts, the file of that line)."""
-    if "_row" in frame.data.columns:
-        problem.row = int(frame.data.at[index, "_row"])
-        problem.file = str(frame.data.at[index, "_file"])
-        problem.resource = "text-" + str(frame.data.at[index, "plan_id"])
-    else:
-        problem.row = int(index)
-    return problem
 
 
 def main(argv: list[str] | None = None) -> int:
