@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from yigai import divisions, metadata
+from yigai import divisions, metadata, yamlio
 from yigai.errors import YigaiError
 
 AGENCY_ID_PATTERN = re.compile(r"^[0-9]{6}-[a-z]+(-[a-z0-9]+)*$")
@@ -75,7 +75,7 @@ def load(path: Path) -> Registry:
     if not path.is_file():
         return registry
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yamlio.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise YigaiError(f"not valid YAML: {exc}", file=str(path)) from None
     functions = set(metadata.enum_values("function"))

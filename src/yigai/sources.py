@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from yigai import yamlio
 from yigai.errors import YigaiError
 
 PLAN_ID_PATTERN = re.compile(r"^[a-z]+(-[a-z]+)*-[0-9]{4}-[0-9]{2}$")
@@ -85,7 +86,7 @@ class PlanSource:
 
 def _load_yaml(path: Path, plan_id: str | None) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yamlio.safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
         raise YigaiError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path), plan_id=plan_id,
                          hint="save the file as UTF-8") from None

@@ -6,11 +6,12 @@ from functools import lru_cache
 from importlib import resources as importlib_resources
 from typing import Any
 
-import yaml
+from yigai import yamlio
+
 
 def _read_yaml(name: str) -> dict[str, Any]:
     text = importlib_resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yamlio.safe_load(text)
 
 
 @lru_cache(maxsize=None)
