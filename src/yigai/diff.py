@@ -16,6 +16,7 @@ two packages of a million tasks each compare in a few GiB at most.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import tempfile
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from yigai import keyed
+from yigai.errors import YigaiError
 from yigai.loading import open_package, read_descriptor
 
 LEVELS = ("none", "patch", "minor", "major")
@@ -116,7 +118,12 @@ def read_table(folder: Path, resource: dict, store: Path) -> Table:
     key = [key] if isinstance(key, str) else list(key)
     stored = list(dict.fromkeys(columns + key))
     target = store / f"{len(list(store.iterdir()))}.parquet"
-    count = keyed.store_csv(folder / resource["path"], stored, target)
+    try:
+        count = keyed.store_csv(folder / resource["path"], stored, target)
+    except UnicodeDecodeError as exc:
+        raise YigaiError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=resource["path"]) from None
+    except (OSError, csv.Error) as exc:
+        raise YigaiError(f"cannot read the table: {exc}", file=resource["path"]) from None
     return Table(resource["name"], columns, {f["name"]: f.get("type", "string") for f in schema["fields"]}, key,
                  {f["name"]: f for f in schema["fields"]}, target, stored, count)
 

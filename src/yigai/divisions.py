@@ -110,7 +110,7 @@ def stem(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _index() -> tuple[dict[str, list[str]], tuple[int, ...]]:
-    """Codes by division name (ascending), and the name lengths that occur, longest first so 西湖区 wins over 湖区."""
+    """Codes by division name (ascending), and the name lengths that occur, longest first (西湖区 before 湖区)."""
     codes: dict[str, list[str]] = {}
     for code, name in sorted(_names().items()):
         if len(name) >= 2:

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
-ROW = "__row"
+ROW = "file_row_number"  # a row's position in its stored Parquet file, which keeps file order
 BATCH_ROWS = 65_536
 MEMORY_LIMIT = "1GB"
 
@@ -25,38 +25,67 @@ def column(i: int) -> str:
     return f"c{i}"
 
 
+def _header(source: Path) -> tuple[list[str], bool]:
+    """The header as csv.DictReader reads it, and whether DuckDB can read the file itself (see store_csv)."""
+    with open(source, encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    with open(source, "rb") as handle:
+        first = handle.readline()
+        direct = bool(header) and first.endswith(b"\n")
+        try:
+            direct = direct and next(csv.reader([first.decode("utf-8")[:-1]]), None) == header
+        except (csv.Error, UnicodeDecodeError):
+            direct = False
+        handle.seek(0)
+        while direct and (chunk := handle.read(1 << 24)):
+            direct = b"\r" not in chunk
+    return header, direct
+
+
+def _copy(con, source: Path, width: int, skip: int, positions: list[int | None], target: Path) -> None:
+    columns = "{" + ", ".join(f"'{column(i)}': 'VARCHAR'" for i in range(width)) + "}"
+    cells = ", ".join(f"coalesce({column(p)}, '') AS {column(i)}" if p is not None else f"'' AS {column(i)}"
+                      for i, p in enumerate(positions))
+    con.execute(f"COPY (SELECT {cells} FROM read_csv({_quoted(source)}, header = false, skip = {skip}, "
+                f"delim = ',', quote = '\"', escape = '\"', new_line = '\\n', strict_mode = true, "
+                f"allow_quoted_nulls = false, auto_detect = false, columns = {columns})) "
+                f"TO {_quoted(target)} (FORMAT parquet)")
+
+
 def store_csv(source: Path, names: list[str], target: Path) -> int:
-    """Write the columns `names` of a CSV file to Parquet; return the number of data rows."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    """Write the columns `names` of a CSV file to Parquet (in file order); return the number of data rows.
 
-    schema = pa.schema([(column(i), pa.string()) for i in range(len(names))] + [(ROW, pa.int64())])
-    count = 0
-    with open(source, encoding="utf-8", newline="") as handle, pq.ParquetWriter(target, schema) as writer:
-        reader = csv.reader(handle)
-        header = next(reader, [])
-        where = {name: i for i, name in enumerate(header)}  # a repeated header: the later column wins
-        positions = [where.get(name) for name in names]
-        batch: list[list[str]] = []
+    A file whose header is one line and that has no carriage return is read by DuckDB (strictly: any row it cannot
+    read exactly, such as a short row or a stray quote, stops it); any other file, or one DuckDB refuses, is read by
+    Python's csv module and handed to DuckDB re-quoted.
 
-        def flush() -> None:
-            cells = list(zip(*batch)) if batch else [() for _ in names]
-            arrays = [pa.array(cells[i], pa.string()) for i in range(len(names))]
-            arrays.append(pa.array(range(count - len(batch), count), pa.int64()))
-            writer.write_batch(pa.record_batch(arrays, schema=schema))
-            batch.clear()
+    Raises:
+        UnicodeDecodeError: when the file is not UTF-8.
+    """
+    import duckdb
 
-        for row in reader:
-            if not row:
-                continue  # csv.DictReader skips blank lines
-            width = len(row)
-            batch.append([(row[p] if p is not None and p < width else "") for p in positions])
-            count += 1
-            if len(batch) >= BATCH_ROWS:
-                flush()
-        if batch or not count:
-            flush()
-    return count
+    header, direct = _header(source)
+    where = {name: i for i, name in enumerate(header)}  # a repeated header: the later column wins
+    positions = [where.get(name) for name in names]
+    with session() as con:
+        if direct:
+            try:
+                _copy(con, source, len(header), 1, positions, target)
+                return con.execute(f"SELECT count(*) FROM read_parquet({_quoted(target)})").fetchone()[0]
+            except duckdb.Error:
+                pass
+        normalised = target.with_suffix(".csv")
+        with open(source, encoding="utf-8", newline="") as handle, \
+                open(normalised, "w", encoding="utf-8", newline="") as out:
+            reader = csv.reader(handle)
+            next(reader, None)
+            writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
+            for row in reader:
+                if row:  # csv.DictReader skips blank lines; a missing cell is ""
+                    writer.writerow([row[p] if p is not None and p < len(row) else "" for p in positions])
+        _copy(con, normalised, len(names), 0, list(range(len(names))), target)
+        normalised.unlink()
+        return con.execute(f"SELECT count(*) FROM read_parquet({_quoted(target)})").fetchone()[0]
 
 
 @contextlib.contextmanager
@@ -68,8 +97,7 @@ def session() -> Iterator[Any]:
     import duckdb
 
     with tempfile.TemporaryDirectory(prefix="yigai-duckdb-") as temp:
-        con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": temp,
-                                     "preserve_insertion_order": False})
+        con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": temp})
         try:
             yield con
         finally:
@@ -78,6 +106,11 @@ def session() -> Iterator[Any]:
 
 def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
+
+
+def _scan(path: Path) -> str:
+    """SQL reading a stored table, with each row's position in the file."""
+    return f"read_parquet({_quoted(path)}, file_row_number = true)"
 
 
 def _cols(indexes: list[int], alias: str = "") -> str:
@@ -98,13 +131,13 @@ def _keys_as(key: list[int]) -> str:
 
 def _latest(path: Path, key: list[int], select: str) -> str:
     """SQL selecting `select` from the last row of each key of a stored table."""
-    return (f"SELECT {select} FROM read_parquet({_quoted(path)}) "
+    return (f"SELECT {select} FROM {_scan(path)} "
             f"QUALIFY row_number() OVER (PARTITION BY {_cols(key)} ORDER BY {ROW} DESC) = 1")
 
 
 def distinct_keys(con, path: Path, key: list[int]) -> int:
     """The number of different primary keys in a stored table (its rows, once repeated keys are merged)."""
-    return con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {_cols(key)} FROM read_parquet({_quoted(path)}))"
+    return con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {_cols(key)} FROM {_scan(path)})"
                        ).fetchone()[0]
 
 
@@ -134,7 +167,7 @@ def similarity(con, old: Path, old_key: list[int], new: Path, new_key: list[int]
 def _fetch(con, path: Path, rows_sql: str, names: list[str]) -> list[dict[str, str]]:
     """Full rows of a stored table whose positions `rows_sql` lists (columns pos, ord), in `ord` order."""
     wanted = _cols(list(range(len(names))), "p")
-    cursor = con.execute(f"SELECT {wanted} FROM read_parquet({_quoted(path)}) p JOIN ({rows_sql}) w "
+    cursor = con.execute(f"SELECT {wanted} FROM {_scan(path)} p JOIN ({rows_sql}) w "
                          f"ON p.{ROW} = w.pos ORDER BY w.ord")
     out: list[dict[str, str]] = []
     while batch := cursor.fetchmany(BATCH_ROWS):
@@ -161,7 +194,7 @@ def row_diff(con, old: Path, old_names: list[str], old_key: list[int], new: Path
                                                       f"{_cols(new_key)}) AS ord"), new_names), [], []
     keys = ", ".join(f"k{i}" for i in range(len(new_key)))
     latest_old = (f"SELECT {_keys_as(rekey)}, {ROW} AS pos, {_digest([o for o, _ in pairs])} AS h, "
-                  f"min({ROW}) OVER (PARTITION BY {_cols(old_key)}) AS first_row FROM read_parquet({_quoted(old)}) "
+                  f"min({ROW}) OVER (PARTITION BY {_cols(old_key)}) AS first_row FROM {_scan(old)} "
                   f"QUALIFY row_number() OVER (PARTITION BY {_cols(old_key)} ORDER BY {ROW} DESC) = 1")
     if rekey != old_key:  # re-keyed old rows: of rows that now share a key, the last by first appearance wins
         latest_old = f"SELECT * FROM ({latest_old}) QUALIFY row_number() OVER (PARTITION BY {keys} " \
