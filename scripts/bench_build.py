@@ -3,7 +3,7 @@
 Synthetic sources of N plans are copies of the committed plans under new plan ids (the registry is the committed
 one). For each N the script prints, for this tree's code: a cold build (empty cache), a no-op rebuild, a rebuild
 after one plan's source.yml changed; for the peer (the code at --peer, `git archive`d into a temporary folder and
-run with the same interpreter): a build of the same sources; and checks that both packages are byte-identical.
+run with the same interpreter; by default the commit this branch started from): a build of the same sources; and checks that both packages are byte-identical.
 Times are wall-clock seconds; memory is the peak, over the run, of the summed PSS of the build's processes (the
 main process, the forkserver and its workers), sampled every 50 ms. From the cold builds it fits the growth
 exponent (log time against log N) and a line (seconds per plan), and projects time and memory to 10,000 plans.
@@ -15,7 +15,7 @@ json` between them; the peer's diff is timed on packages of --peer-diff-rows row
 The machine may be shared: run it when it is quiet, and read the ratios (measured in the same run) before the
 absolute times. Usage:
 
-    .venv/bin/python scripts/bench_build.py [--sizes 50 200 1000] [--jobs 2] [--peer main]
+    .venv/bin/python scripts/bench_build.py [--sizes 50 200 1000] [--jobs 2] [--peer REF]
 """
 
 from __future__ import annotations
@@ -249,13 +249,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200, 1000], help="numbers of plans")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="worker processes")
-    parser.add_argument("--peer", default="main", help="git ref of today's code to compare with")
+    parser.add_argument("--peer", default=None, help="git ref of today's code to compare with (default: the commit "
+                        "this branch started from, git merge-base HEAD main)")
     parser.add_argument("--diff-rows", type=int, default=1_000_000, help="task rows per package for the diff")
     parser.add_argument("--peer-diff-rows", type=int, default=200_000,
                         help="task rows for the peer's diff (0: skip; it needs ~10 GiB at 1M rows)")
     parser.add_argument("--project", type=int, default=10_000, help="number of plans to project to")
     parser.add_argument("--skip-diff", action="store_true", help="only benchmark the build")
     args = parser.parse_args()
+    if args.peer is None:
+        args.peer = subprocess.run(["git", "-C", str(REPO), "merge-base", "HEAD", "main"], check=True,
+                                   capture_output=True, text=True).stdout.strip()[:12]
     with tempfile.TemporaryDirectory(prefix="yigai-bench-", dir=REPO / "build" if (REPO / "build").is_dir()
                                      else None) as temp:
         work = Path(temp)

@@ -88,20 +88,26 @@ def test_only_the_changed_plan_is_rebuilt(tmp_path):
     source = sorted(sources_dir.glob("*/source.yml"))[0]
     source.write_text(source.read_text(encoding="utf-8") + "# reviewed again\n", encoding="utf-8")
     assert package.run(sources_dir, tmp_path / "out", jobs=1, cache_dir=cache_dir).built == 1
+    (source.parent / "notes.txt").write_text("a new file in the plan's folder\n", encoding="utf-8")
+    assert package.run(sources_dir, tmp_path / "out", jobs=1, cache_dir=cache_dir).built == 1
     registry = sources_dir / "agencies.yml"
     registry.write_text(registry.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert package.run(sources_dir, tmp_path / "out", jobs=1, cache_dir=cache_dir).built == len(PLAN_IDS)
+    (sources_dir / "codes.yml").write_text("# another file every plan may read\n", encoding="utf-8")
     assert package.run(sources_dir, tmp_path / "out", jobs=1, cache_dir=cache_dir).built == len(PLAN_IDS)
 
 
 def test_the_key_covers_every_input_and_the_code():
-    base = cache.plan_key("x-2020-01", [b"raw", b"source", None], "registry", "code")
-    others = [cache.plan_key("y-2020-01", [b"raw", b"source", None], "registry", "code"),
-              cache.plan_key("x-2020-01", [b"raw!", b"source", None], "registry", "code"),
-              cache.plan_key("x-2020-01", [b"raw", b"source!", None], "registry", "code"),
-              cache.plan_key("x-2020-01", [b"raw", b"source", b""], "registry", "code"),
-              cache.plan_key("x-2020-01", [b"raw", b"source", None], "registry!", "code"),
-              cache.plan_key("x-2020-01", [b"raw", b"source", None], "registry", "code!")]
+    files = [("raw.txt", b"raw"), ("source.yml", b"source")]
+    base = cache.plan_key("x-2020-01", files, "shared", "code")
+    others = [cache.plan_key("y-2020-01", files, "shared", "code"),
+              cache.plan_key("x-2020-01", [("raw.txt", b"raw!"), ("source.yml", b"source")], "shared", "code"),
+              cache.plan_key("x-2020-01", [("raw.txt", b"source"), ("source.yml", b"raw")], "shared", "code"),
+              cache.plan_key("x-2020-01", files + [("corrections.yml", b"")], "shared", "code"),
+              cache.plan_key("x-2020-01", files, "shared!", "code"),
+              cache.plan_key("x-2020-01", files, "shared", "code!")]
     assert len({base, *others}) == 7
+    assert cache.plan_key("x-2020-01", files[::-1], "shared", "code") == base
     assert len(cache.code_version()) == 64 and cache.code_version() == cache.code_version()
 
 

@@ -9,7 +9,6 @@ folder; the main process streams them into the package (yigai.package).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,14 +20,14 @@ from yigai.registry import Registry
 if TYPE_CHECKING:
     from yigai import pipeline
 
-REGISTRY_TABLE = "agencies"  # the one table not built per plan: it is the registry with every plan's drafts
-INPUT_FILES = (sources.RAW_FILE, sources.SOURCE_FILE, sources.CORRECTIONS_FILE)
+# Tables not built per plan but from inputs all plans share: `agencies` is the registry with every plan's drafts.
+SHARED_TABLES = ("agencies",)
 READ, BUILD = 0, 1  # the phase a plan failed in: a read error outranks a build error, as reading comes first
 
 
 def plan_tables() -> list[str]:
     """The tables each plan contributes rows to, in package order."""
-    return [name for name in metadata.table_names() if name != REGISTRY_TABLE]
+    return [name for name in metadata.table_names() if name not in SHARED_TABLES]
 
 
 @dataclass
@@ -58,10 +57,10 @@ class Done:
 
 @dataclass
 class Settings:
-    """What every worker shares: the registry (and a digest of its file), the cache and the scratch folder."""
+    """What every worker shares: the registry, a digest of the shared inputs, the cache and the scratch folder."""
 
     registry: Registry
-    registry_digest: str
+    shared_digest: str
     cache_dir: Path | None
     work_dir: Path
 
@@ -74,28 +73,31 @@ def setup(settings: Settings) -> None:
     _settings[:] = [settings]
 
 
-def read_inputs(directory: Path) -> list[bytes | None]:
-    """The bytes of a plan's input files (None for a file that is absent or cannot be read)."""
-    out: list[bytes | None] = []
-    for name in INPUT_FILES:
+def folder_files(directory: Path, recursive: bool = True) -> list[tuple[str, bytes]]:
+    """Every file of a folder as (relative name, bytes), in name order (sub-folders too when `recursive`)."""
+    found = directory.rglob("*") if recursive else directory.iterdir()
+    out = []
+    for path in sorted(found):
         try:
-            out.append((directory / name).read_bytes())
+            if path.is_file():
+                out.append((path.relative_to(directory).as_posix(), path.read_bytes()))
         except OSError:
-            out.append(None)
+            out.append((path.relative_to(directory).as_posix(), b"(unreadable)"))
     return out
 
 
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes ("absent" when there is no such file)."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return "absent"
+def shared_digest(sources_dir: Path) -> str:
+    """Digest of the inputs every plan may read: the files directly under the sources folder (agencies.yml, …)."""
+    return cache.files_digest(folder_files(sources_dir, recursive=False))
 
 
-def input_key(plan_id: str, directory: Path, registry_digest: str) -> str:
+def input_key(plan_id: str, directory: Path, shared: str) -> str:
     """The cache key of a plan as its folder is now."""
-    return cache.plan_key(plan_id, read_inputs(directory), registry_digest)
+    try:
+        files = folder_files(directory)
+    except OSError:
+        files = [("(unreadable folder)", b"")]
+    return cache.plan_key(plan_id, files, shared)
 
 
 def entry_of(plan: sources.PlanSource, result: pipeline.PlanResult, key: str) -> cache.Entry:
@@ -131,7 +133,7 @@ def run(job: Job) -> Done:
     except YigaiError as exc:
         return Done(job.index, job.plan_id, phase=BUILD, error=exc)
     cacheable = (settings.cache_dir is not None and job.key is not None and job.directory is not None
-                 and input_key(job.plan_id, job.directory, settings.registry_digest) == job.key)
+                 and input_key(job.plan_id, job.directory, settings.shared_digest) == job.key)
     entry = entry_of(plan, result, job.key if cacheable else f"scratch-{job.index}")
     if cacheable:
         path = cache.PlanCache(settings.cache_dir).put(job.plan_id, entry)

@@ -1,8 +1,9 @@
 """The build cache: each plan's built rows and text, stored under a hash of everything that went into them.
 
 A plan is rebuilt only when something it is built from changes. Its entry is keyed by the SHA-256 of the plan id,
-its raw.txt, source.yml and corrections.yml (as bytes), the agency registry (as bytes) and the code version: a hash of
-every file of the installed yigai package (its code and data files) and of the versions of Python, Unicode and the
+every file of its folder (raw.txt, source.yml, corrections.yml: names and bytes), every file shared by all plans
+(the files directly under sources/, such as the agency registry agencies.yml) and the code version: a hash of every
+file of the installed yigai package (its code and data files) and of the versions of Python, Unicode and the
 libraries whose output the build depends on (OpenCC, cpca, cn2an, PyYAML and libyaml). Any change to any of them
 gives a new key, so a stale entry is never found.
 
@@ -57,16 +58,18 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def plan_key(plan_id: str, inputs: list[bytes | None], registry_digest: str, code: str | None = None) -> str:
-    """The cache key of one plan: SHA-256 over its id, its input files (None: file absent), the registry and code."""
-    digest = hashlib.sha256(b"yigai-plan\0" + plan_id.encode("utf-8") + b"\0")
-    for data in inputs:
-        if data is None:
-            digest.update(b"-\0")
-        else:
-            digest.update(b"+" + hashlib.sha256(data).digest())
-    digest.update(registry_digest.encode("ascii") + b"\0" + (code or code_version()).encode("ascii"))
+def files_digest(files: list[tuple[str, bytes]]) -> str:
+    """SHA-256 over files given as (name, bytes), in name order."""
+    digest = hashlib.sha256(b"yigai-files\0")
+    for name, data in sorted(files):
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
+
+
+def plan_key(plan_id: str, files: list[tuple[str, bytes]], shared_digest: str, code: str | None = None) -> str:
+    """The cache key of one plan: SHA-256 over its id, its folder's files, the shared inputs and the code version."""
+    parts = ["yigai-plan", plan_id, files_digest(files), shared_digest, code or code_version()]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
 @dataclass

@@ -188,7 +188,7 @@ def _collect(all_jobs: list[Job], settings: builder.Settings, jobs: int,
     pending = []
     for job in all_jobs:
         if plan_cache is not None and job.directory is not None:
-            job.key = builder.input_key(job.plan_id, job.directory, settings.registry_digest)
+            job.key = builder.input_key(job.plan_id, job.directory, settings.shared_digest)
             entry = plan_cache.get(job.plan_id, job.key)
             if entry is not None:
                 done(Done(job.index, job.plan_id, str(plan_cache.path(job.plan_id, job.key)), job.key, entry.meta,
@@ -215,6 +215,13 @@ def _entries(results: list[Done], renames: dict[str, dict[str, str]]) -> Iterato
         yield result, entry
 
 
+def _shared_rows(table: str, registry: registry_module.Registry) -> list[dict]:
+    """The rows of a table built from inputs all plans share (builder.SHARED_TABLES)."""
+    if table == "agencies":
+        return [agency.as_row() for agency in registry.agencies.values()]
+    raise KeyError(f"no rule builds the shared table {table}")
+
+
 def _write_package(folder: Path, results: list[Done], registry: registry_module.Registry,
                    renames: dict[str, dict[str, str]]) -> dict[str, int]:
     """Stream every plan's entry into the package folder; return the rows per table."""
@@ -239,20 +246,23 @@ def _write_package(folder: Path, results: list[Done], registry: registry_module.
                 errors[table] = exc
         elif writer.error:
             errors[table] = writer.error
-    agencies = tables.complete_rows(builder.REGISTRY_TABLE, [a.as_row() for a in registry.agencies.values()])
-    path = f"data/{builder.REGISTRY_TABLE}.csv"
-    files[path] = merge.write_file(folder / path, tables.to_csv(builder.REGISTRY_TABLE, agencies).encode("utf-8"))
+    counts = {table: writer.rows for table, writer in writers.items()}
+    for table in builder.SHARED_TABLES:
+        rows = tables.complete_rows(table, _shared_rows(table, registry))
+        files[f"data/{table}.csv"] = merge.write_file(folder / "data" / f"{table}.csv",
+                                                     tables.to_csv(table, rows).encode("utf-8"))
+        counts[table] = len(rows)
     for table in metadata.table_names():
         if table in errors:
             raise errors[table]
-    counts = {t: (len(agencies) if t == builder.REGISTRY_TABLE else writers[t].rows) for t in metadata.table_names()}
+    counts = {table: counts[table] for table in metadata.table_names()}
     package = descriptor(files, [r.meta for r in results])
     (folder / "datapackage.json").write_bytes((json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode())
     (folder / "README.md").write_bytes(readme(counts).encode("utf-8"))
     return counts
 
 
-def build(all_jobs: list[Job], registry: registry_module.Registry, registry_digest: str, out_dir: Path,
+def build(all_jobs: list[Job], registry: registry_module.Registry, shared_digest: str, out_dir: Path,
           progress: Callable[[str], None] | None = None, jobs: int = 1, cache_dir: Path | None = None) -> Summary:
     """Build the given plans (in the given order) into out_dir, atomically.
 
@@ -261,7 +271,7 @@ def build(all_jobs: list[Job], registry: registry_module.Registry, registry_dige
             is then left as it was.
     """
     with tempfile.TemporaryDirectory(prefix="yigai-build-") as work:
-        settings = builder.Settings(registry, registry_digest, cache_dir, Path(work))
+        settings = builder.Settings(registry, shared_digest, cache_dir, Path(work))
         results = _collect(all_jobs, settings, max(1, jobs), progress)
         failed = [r for r in results if r.error is not None]
         if failed:
@@ -313,4 +323,4 @@ def run(sources_dir: Path, out_dir: Path, progress: Callable[[str], None] | None
             sources.read_plan(directory)
         raise
     all_jobs = [Job(i, d.name, directory=d) for i, d in enumerate(directories)]
-    return build(all_jobs, registry, builder.file_digest(registry_path), out_dir, progress, jobs, cache_dir)
+    return build(all_jobs, registry, builder.shared_digest(sources_dir), out_dir, progress, jobs, cache_dir)
