@@ -107,7 +107,7 @@ def entry_of(plan: sources.PlanSource, result: pipeline.PlanResult, key: str) ->
     sections = {"text": result.text.encode("utf-8")}
     blocks = {}
     for table in plan_tables():
-        ordered = tables.sort_rows(table, rows.get(table) or [])
+        ordered = tables.order(table, rows.get(table) or [])
         sections[table] = tables.csv_lines(table, ordered).encode("utf-8")
         blocks[table] = tables.block_meta(table, ordered)
     plan_row = (result.rows.get("plans") or [{}])[0]

@@ -16,6 +16,9 @@ from yigai import metadata
 from yigai.errors import YigaiError
 
 
+_TYPED = ("boolean", "integer", "number")  # field types whose cells format_value renders from a typed value
+
+
 def format_value(value: Any, field_type: str) -> str:
     """Format one cell the same way on every machine (the CSV text is part of the published bytes)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -78,14 +81,17 @@ def sort_key(table: str, row: dict) -> tuple:
     return _sort_key(row, metadata.primary_key(table), _types(table))
 
 
+def order(table: str, rows: Iterable[dict]) -> list[dict]:
+    """The rows sorted by the table's primary key (stable); rows are not copied (a missing column reads as None)."""
+    key = metadata.primary_key(table)
+    types = _types(table)
+    return sorted(rows, key=lambda r: _sort_key(r, key, types))
+
+
 def sort_rows(table: str, rows: Iterable[dict]) -> list[dict]:
     """Give every row exactly the table's columns (missing ones as None) and sort by the primary key (stable)."""
     columns = metadata.columns(table)
-    key = metadata.primary_key(table)
-    types = _types(table)
-    out = [{c: row.get(c) for c in columns} for row in rows]
-    out.sort(key=lambda r: _sort_key(r, key, types))
-    return out
+    return order(table, [{c: row.get(c) for c in columns} for row in rows])
 
 
 def identity(table: str, row: dict) -> tuple[str, ...]:
@@ -98,7 +104,7 @@ def first_duplicate(table: str, rows: list[dict]) -> tuple[int, dict[str, str]] 
     key = metadata.primary_key(table)
     seen: set[tuple] = set()
     for i, row in enumerate(rows, start=1):
-        ident = tuple(str(row[k]) for k in key)
+        ident = tuple(str(row.get(k)) for k in key)
         if ident in seen:
             return i, dict(zip(key, ident))
         seen.add(ident)
@@ -127,11 +133,13 @@ def complete_rows(table: str, rows: Iterable[dict]) -> list[dict]:
 def csv_lines(table: str, rows: Iterable[dict]) -> str:
     """Render rows as CSV lines without the header: UTF-8 text, \\n line endings, minimal quoting."""
     columns = metadata.columns(table)
-    types = _types(table)
+    types = [_types(table)[c] for c in columns]
+    as_is = [t not in _TYPED for t in types]  # a text cell holding a str is published as it is
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for row in rows:
-        writer.writerow([format_value(row.get(c), types[c]) for c in columns])
+        writer.writerow([value if plain and value.__class__ is str else format_value(value, field_type)
+                         for value, field_type, plain in zip(map(row.get, columns), types, as_is)])
     return buffer.getvalue()
 
 
