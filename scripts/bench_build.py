@@ -4,7 +4,8 @@ Synthetic sources of N plans are copies of the committed plans under new plan id
 one). For each N the script prints, for this tree's code: a cold build (empty cache), a no-op rebuild, a rebuild
 after one plan's source.yml changed; for the peer (the code at --peer, `git archive`d into a temporary folder and
 run with the same interpreter; by default the commit this branch started from): a build of the same sources; and checks that both packages are byte-identical.
-Times are wall-clock seconds; memory is the peak, over the run, of the summed PSS of the build's processes (the
+Times are wall-clock seconds (and the CPU seconds of all the build's processes, which a busy machine
+distorts less); memory is the peak, over the run, of the summed PSS of the build's processes (the
 main process, the forkserver and its workers), sampled every 50 ms. From the cold builds it fits the growth
 exponent (log time against log N) and a line (seconds per plan), and projects time and memory to 10,000 plans.
 
@@ -68,16 +69,24 @@ def write_sources(n: int, out: Path) -> list[str]:
     return ids
 
 
-def _tree(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
+def _processes() -> dict[int, tuple[int, int]]:
+    """Every process: pid → (parent pid, CPU clock ticks used so far in user and system mode)."""
+    out = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
-                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+                    fields = handle.read().rsplit(")", 1)[1].split()
+                out[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
             except (OSError, ValueError, IndexError):
                 continue
-            children.setdefault(parent, []).append(int(entry))
+    return out
+
+
+def _tree(pid: int, processes: dict[int, tuple[int, int]]) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for child, (parent, _) in processes.items():
+        children.setdefault(parent, []).append(child)
     out, todo = [], [pid]
     while todo:
         current = todo.pop()
@@ -97,15 +106,23 @@ def _pss(pid: int) -> int:
     return 0
 
 
-def measure(command: list[str], env: dict | None = None, stdout=subprocess.DEVNULL) -> tuple[float, int]:
-    """Run a command; return (wall seconds, peak summed PSS of its process tree in bytes). Fails on exit status."""
+def measure(command: list[str], env: dict | None = None, stdout=subprocess.DEVNULL) -> tuple[float, int, float]:
+    """Run a command; return (wall seconds, peak summed PSS of its process tree in bytes, CPU seconds of the tree).
+
+    Both are sampled every 50 ms (the CPU of each process as last seen). Fails on a non-zero exit status.
+    """
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=stdout, stderr=subprocess.PIPE)
-    peak = [0]
+    peak, ticks = [0], {}
 
     def sample() -> None:
         while process.poll() is None:
-            peak[0] = max(peak[0], sum(_pss(p) for p in _tree(process.pid)))
+            processes = _processes()
+            tree = _tree(process.pid, processes)
+            peak[0] = max(peak[0], sum(_pss(p) for p in tree))
+            for pid in tree:
+                if pid in processes:
+                    ticks[pid] = max(ticks.get(pid, 0), processes[pid][1])
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -115,7 +132,7 @@ def measure(command: list[str], env: dict | None = None, stdout=subprocess.DEVNU
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{err.decode(errors='replace')[-3000:]}")
-    return seconds, peak[0]
+    return seconds, peak[0], sum(ticks.values()) / os.sysconf("SC_CLK_TCK")
 
 
 def digest(folder: Path) -> str:
@@ -153,20 +170,20 @@ def bench_sizes(sizes: list[int], jobs: int, peer: Peer, work: Path) -> list[dic
         build = ["build", "--sources", str(sources), "--out", str(out), "--cache-dir", str(cache_dir),
                  "--jobs", str(jobs)]
         row = {"plans": n}
-        row["peer_s"], row["peer_mem"] = measure(peer.command("build", "--sources", str(sources), "--out",
-                                                              str(peer_out)), env=peer.env)
-        row["cold_s"], row["cold_mem"] = measure(ours(*build))
+        row["peer_s"], row["peer_mem"], row["peer_cpu"] = measure(
+            peer.command("build", "--sources", str(sources), "--out", str(peer_out)), env=peer.env)
+        row["cold_s"], row["cold_mem"], row["cold_cpu"] = measure(ours(*build))
         row["identical"] = digest(out) == digest(peer_out)
-        row["noop_s"], row["noop_mem"] = measure(ours(*build))
+        row["noop_s"], row["noop_mem"], _ = measure(ours(*build))
         changed = sources / ids[len(ids) // 2] / "source.yml"
         changed.write_text(changed.read_text(encoding="utf-8") + "# reviewed again\n", encoding="utf-8")
-        row["one_s"], row["one_mem"] = measure(ours(*build))
+        row["one_s"], row["one_mem"], _ = measure(ours(*build))
         results.append(row)
-        print(f"{n:>6} plans: today {row['peer_s']:7.1f} s {row['peer_mem'] / MIB:6.0f} MiB | cold "
-              f"{row['cold_s']:6.1f} s {row['cold_mem'] / MIB:5.0f} MiB ({row['peer_s'] / row['cold_s']:.2f}x) | "
-              f"no-op {row['noop_s']:5.2f} s ({100 * row['noop_s'] / row['cold_s']:.1f}%) | one changed "
-              f"{row['one_s']:5.2f} s ({100 * row['one_s'] / row['cold_s']:.1f}%) | same bytes: {row['identical']}",
-              flush=True)
+        print(f"{n:>6} plans: today {row['peer_s']:6.1f} s ({row['peer_cpu']:6.1f} s CPU) {row['peer_mem'] / MIB:5.0f} "
+              f"MiB | cold {row['cold_s']:6.1f} s ({row['cold_cpu']:6.1f} s CPU) {row['cold_mem'] / MIB:4.0f} MiB "
+              f"({row['peer_s'] / row['cold_s']:.2f}x; CPU {row['peer_cpu'] / row['cold_cpu']:.2f}x) | no-op "
+              f"{row['noop_s']:5.2f} s ({100 * row['noop_s'] / row['cold_s']:.1f}%) | one changed {row['one_s']:5.2f} s "
+              f"({100 * row['one_s'] / row['cold_s']:.1f}%) | same bytes: {row['identical']}", flush=True)
         shutil.rmtree(sources)
         shutil.rmtree(peer_out)
     return results
@@ -234,7 +251,7 @@ def bench_diff(rows: int, peer_rows: int, peer: Peer, work: Path) -> None:
         grow_package(base, count, work / "old", False)
         grow_package(base, count, work / "new", True)
         with open(work / "diff.json", "wb") as output:
-            seconds, peak = measure(command("diff", str(work / "old"), str(work / "new"), "--format", "json"),
+            seconds, peak, _ = measure(command("diff", str(work / "old"), str(work / "new"), "--format", "json"),
                                     env=env, stdout=output)
         tables = json.loads((work / "diff.json").read_text(encoding="utf-8"))["tables"]
         tasks = next(t for t in tables if t["name"] == "tasks")

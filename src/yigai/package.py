@@ -151,7 +151,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     """Workers start from a fresh server process (forkserver) where available: never a fork of a threaded parent."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["yigai.builder"])
+        context.set_forkserver_preload(["yigai.builder", "yigai.pipeline"])  # imported once, in the server
         return context
     return multiprocessing.get_context("spawn")
 
