@@ -151,27 +151,45 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     """Workers start from a fresh server process (forkserver) where available: never a fork of a threaded parent."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["yigai.builder", "yigai.pipeline"])  # imported once, in the server
+        context.set_forkserver_preload(["yigai.builder", "yigai.pipeline", "cn2an"])  # imported once, there
         return context
     return multiprocessing.get_context("spawn")
 
 
-def _build_all(pending: list[Job], settings: builder.Settings, jobs: int, done: Callable[[Done], None]) -> None:
-    workers = min(jobs, len(pending))
-    if workers <= 1:
-        builder.setup(settings)
-        for job in pending:
-            done(builder.run(job))
-        return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=builder.setup,
-                             initargs=(settings,)) as pool:
-        futures = [pool.submit(builder.run, job) for job in pending]
-        try:
-            for future in as_completed(futures):
-                done(future.result())
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+class _Dispatch:
+    """Build plans as they are handed in: in this process while there is at most one, else in worker processes."""
+
+    def __init__(self, settings: builder.Settings, jobs: int, done: Callable[[Done], None]):
+        self.settings, self.jobs, self.done = settings, jobs, done
+        self.pending: list[Job] = []
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list = []
+
+    def add(self, job: Job) -> None:
+        """Build this plan (now, or as soon as a worker is free)."""
+        if self.pool is not None:
+            self.futures.append(self.pool.submit(builder.run, job))
+            return
+        self.pending.append(job)
+        if self.jobs > 1 and len(self.pending) > 1:  # more than one plan to build: start the workers
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_pool_context(),
+                                            initializer=builder.setup, initargs=(self.settings,))
+            self.futures = [self.pool.submit(builder.run, pending) for pending in self.pending]
+
+    def finish(self) -> None:
+        """Wait for every plan handed in."""
+        if self.pool is None:
+            builder.setup(self.settings)
+            for job in self.pending:
+                self.done(builder.run(job))
+            return
+        with self.pool:
+            try:
+                for future in as_completed(self.futures):
+                    self.done(future.result())
+            except BaseException:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                raise
 
 
 def _collect(all_jobs: list[Job], settings: builder.Settings, jobs: int,
@@ -185,17 +203,22 @@ def _collect(all_jobs: list[Job], settings: builder.Settings, jobs: int,
         if progress:
             progress(result.plan_id)
 
-    pending = []
-    for job in all_jobs:
-        if plan_cache is not None and job.directory is not None:
-            job.key = builder.input_key(job.plan_id, job.directory, settings.shared_digest)
-            entry = plan_cache.get(job.plan_id, job.key)
-            if entry is not None:
-                done(Done(job.index, job.plan_id, str(plan_cache.path(job.plan_id, job.key)), job.key, entry.meta,
-                          cached=True))
-                continue
-        pending.append(job)
-    _build_all(pending, settings, jobs, done)
+    dispatch = _Dispatch(settings, jobs, done)
+    try:
+        for job in all_jobs:
+            if plan_cache is not None and job.directory is not None:
+                job.key = builder.input_key(job.plan_id, job.directory, settings.shared_digest)
+                entry = plan_cache.get(job.plan_id, job.key)
+                if entry is not None:
+                    done(Done(job.index, job.plan_id, str(plan_cache.path(job.plan_id, job.key)), job.key,
+                              entry.meta, cached=True))
+                    continue
+            dispatch.add(job)
+    except BaseException:
+        if dispatch.pool is not None:
+            dispatch.pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    dispatch.finish()
     return [r for r in results if r is not None]
 
 
