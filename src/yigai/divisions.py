@@ -7,7 +7,6 @@ import importlib.util
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources as importlib_resources
 from pathlib import Path
 
 # Suffixes that end the name of a division, longest first.
@@ -62,17 +61,17 @@ def level_of(code: str) -> str:
     return "county"
 
 
-def _cpca_file(name: str) -> Path:
-    """A data file of the cpca package, found without importing cpca (its import loads a segmenter, ~1 s)."""
+def _cpca_table() -> Path:
+    """cpca's adcodes.csv, found without importing cpca (whose import is slow and not needed to read the table)."""
     spec = importlib.util.find_spec("cpca")
     if spec is None or not spec.submodule_search_locations:
-        return Path(str(importlib_resources.files("cpca").joinpath(name)))
-    return Path(next(iter(spec.submodule_search_locations))) / name
+        raise ModuleNotFoundError("cpca is not installed; it provides the table of division codes")
+    return Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
 
 
 @lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
-    text = _cpca_file("resources/adcodes.csv").read_text(encoding="utf-8")
+    text = _cpca_table().read_text(encoding="utf-8")
     names: dict[str, str] = {}
     for row in csv.DictReader(text.splitlines()):
         code = row["adcode"][:6]
@@ -110,27 +109,32 @@ def stem(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _index() -> list[tuple[str, str]]:
-    """(name, code) pairs for matching, longest names first so 西湖区 wins over 湖区."""
-    pairs = [(name, code) for code, name in _names().items() if len(name) >= 2]
-    return sorted(pairs, key=lambda p: (-len(p[0]), p[1]))
+def _index() -> tuple[dict[str, list[str]], tuple[int, ...]]:
+    """Codes by division name (ascending), and the name lengths that occur, longest first (西湖区 before 湖区)."""
+    codes: dict[str, list[str]] = {}
+    for code, name in sorted(_names().items()):
+        if len(name) >= 2:
+            codes.setdefault(name, []).append(code)
+    return codes, tuple(sorted({len(name) for name in codes}, reverse=True))
 
 
 def find_in(text: str) -> list[Division]:
     """Find the divisions named at the start of a title or issuer (e.g. "杭州市西湖区人民政府").
 
-    Full names are matched (杭州市, 西湖区); a county is accepted only when its prefecture or province is
-    consistent with any higher-level division named before it, which resolves names shared by several
-    counties. Returns divisions in the order they appear.
+    Full names are matched (杭州市, 西湖区), the longest name first; a county is accepted only when its prefecture
+    or province is consistent with any higher-level division named before it, which resolves names shared by
+    several counties. Returns divisions in the order they appear. At each position only one name of each length can
+    match, so each position costs one dictionary lookup per name length.
     """
+    codes, lengths = _index()
     found: list[Division] = []
     position = 0
     while position < len(text):
         match = None
-        for name, code in _index():
-            if text.startswith(name, position):
-                candidates = [c for n, c in _index() if n == name]
-                chosen = _choose(candidates, found)
+        for length in lengths:
+            name = text[position:position + length]
+            if len(name) == length and name in codes:
+                chosen = _choose(codes[name], found)
                 if chosen:
                     match = (name, chosen)
                     break

@@ -1,31 +1,59 @@
-"""Build the published data package from sources/: every plan through every stage, written atomically."""
+"""Build the published data package from sources/: every plan through every stage, written atomically.
+
+Plans are built independently (yigai.builder), in parallel worker processes when `jobs` > 1, and a plan whose inputs,
+registry and code are unchanged since an earlier build is taken from the cache (yigai.cache) instead of being
+rebuilt. Each built plan is an entry on disk; the package is then written by streaming the entries in plan_id order
+into a staging folder (yigai.merge), so memory does not grow with the number of plans, and the staging folder
+replaces the previous package in one rename. The bytes never depend on the number of jobs or on the cache.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
-from yigai import indicators, metadata, pipeline, registry as registry_module, sources, tables
-from yigai.pipeline import PlanResult
+from yigai import builder, cache, indicators, merge, metadata, registry as registry_module, sources, tables
+from yigai.builder import Done, Job
+from yigai.errors import YigaiError
 
 DATA_PACKAGE_SCHEMA = "https://datapackage.org/profiles/2.0/datapackage.json"
 TABLE_DIALECT = {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "header": True}
+DEFAULT_CACHE = Path("build") / "cache"
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+@dataclass
+class Summary:
+    """What a build wrote: rows per table (package order), and how many plans were built or taken from the cache."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    built: int = 0
+    cached: int = 0
 
 
-def descriptor(files: dict[str, bytes], plan_sources: list[sources.PlanSource], results: list[PlanResult]) -> dict:
-    """Return datapackage.json for the given published files (path inside the package → bytes)."""
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def descriptor(files: dict[str, tuple[str, int]], plans: list[dict]) -> dict:
+    """Return datapackage.json.
+
+    Args:
+        files: SHA-256 (hex) and size of every published file, by path inside the package.
+        plans: each plan's metadata in package order (plan_id, sha256, url, title, doc_number).
+    """
     meta = metadata.package()
-    titles = {r.plan_id: (r.rows["plans"][0].get("title") or r.plan_id) for r in results}
-    numbers = {r.plan_id: r.rows["plans"][0].get("doc_number") for r in results}
     resources = []
     for table in metadata.table_names():
         path = f"data/{table}.csv"
@@ -34,25 +62,25 @@ def descriptor(files: dict[str, bytes], plan_sources: list[sources.PlanSource], 
             "name": table, "type": "table", "path": path, "scheme": "file", "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8", "title": spec["title"], "description": spec["description"],
             "dialect": dict(TABLE_DIALECT), "schema": metadata.table_schema(table),
-            "hash": "sha256:" + _digest(files[path]), "bytes": len(files[path]),
+            "hash": "sha256:" + files[path][0], "bytes": files[path][1],
         })
-    for plan in plan_sources:
-        path = f"texts/{plan.plan_id}.txt"
+    for plan in plans:
+        path = f"texts/{plan['plan_id']}.txt"
         resources.append({
-            "name": f"text-{plan.plan_id}", "path": path, "scheme": "file", "format": "txt",
+            "name": f"text-{plan['plan_id']}", "path": path, "scheme": "file", "format": "txt",
             "mediatype": "text/plain", "encoding": "utf-8",
-            "title": f"Normalised text of {plan.plan_id}",
+            "title": f"Normalised text of {plan['plan_id']}",
             "description": "The published normalised text of the plan; every char_start/char_end of this plan "
                            "counts Unicode code points into it.",
-            "hash": "sha256:" + _digest(files[path]), "bytes": len(files[path]),
+            "hash": "sha256:" + files[path][0], "bytes": files[path][1],
         })
     package_sources = []
-    for plan in plan_sources:
-        raw = plan.source["raw"]
-        number = f" ({numbers[plan.plan_id]})" if numbers.get(plan.plan_id) else ""
-        entry = {"title": f"{titles[plan.plan_id]}{number} — sources/{plan.plan_id}/raw.txt, sha256 {plan.sha256}"}
-        if raw.get("url"):
-            entry["path"] = raw["url"]
+    for plan in plans:
+        number = f" ({plan['doc_number']})" if plan.get("doc_number") else ""
+        entry = {"title": f"{plan.get('title') or plan['plan_id']}{number} — sources/{plan['plan_id']}/raw.txt, "
+                          f"sha256 {plan['sha256']}"}
+        if plan.get("url"):
+            entry["path"] = plan["url"]
         package_sources.append(entry)
     return {
         "$schema": DATA_PACKAGE_SCHEMA,
@@ -68,15 +96,15 @@ def descriptor(files: dict[str, bytes], plan_sources: list[sources.PlanSource], 
     }
 
 
-def readme(result_tables: dict[str, list[dict]]) -> str:
-    """The package's own README: what it is, what is in it, how to load it."""
+def readme(counts: dict[str, int]) -> str:
+    """The package's own README: what it is, what is in it (rows per table), how to load it."""
     meta = metadata.package()
     lines = [f"# {meta['title']}", "", meta["description"].strip(), "", f"Version {meta['version']}. "
              f"Data licence: {meta['licenses'][0]['name']}. Generated by `yigai build`; do not edit by hand.", "",
              "## Tables", "", "| table | rows | description |", "|---|---|---|"]
     for table in metadata.table_names():
         spec = metadata.resources()[table]
-        lines.append(f"| `data/{table}.csv` | {len(result_tables[table])} | {spec['description']} |")
+        lines.append(f"| `data/{table}.csv` | {counts[table]} | {spec['description']} |")
     lines += ["", "`texts/<plan_id>.txt` holds each plan's published normalised text; `char_start`/`char_end` in "
               "every table count Unicode code points into it (0-based, end exclusive).", "",
               "## Load", "", "```python", "import yigai", "tables = yigai.load('datapackage')  # dict of DataFrames",
@@ -87,57 +115,242 @@ def readme(result_tables: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
-def render(plan_sources: list[sources.PlanSource], agency_registry: registry_module.Registry,
-           progress: Callable[[str], None] | None = None) -> tuple[dict[str, bytes], dict[str, list[dict]]]:
-    """Run every plan through the pipeline and return the package files (path → bytes) and the tables."""
-    results = []
-    for plan in plan_sources:
-        if progress:
-            progress(plan.plan_id)
-        results.append(pipeline.run(plan, agency_registry))
-    codes = indicators.for_plan_directory(plan_sources[0].directory) if plan_sources else None
-    result_tables = tables.run(results, agency_registry, codes)
-    files: dict[str, bytes] = {}
-    for table, rows in result_tables.items():
-        files[f"data/{table}.csv"] = tables.to_csv(table, rows).encode("utf-8")
-    for result in results:
-        files[f"texts/{result.plan_id}.txt"] = result.text.encode("utf-8")
-    package = descriptor(files, plan_sources, results)
-    files["datapackage.json"] = (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    files["README.md"] = readme(result_tables).encode("utf-8")
-    return files, result_tables
+@contextlib.contextmanager
+def staging(out_dir: Path) -> Iterator[Path]:
+    """Yield an empty folder next to out_dir; when the block succeeds it replaces out_dir, else it is removed.
 
-
-def write(files: dict[str, bytes], out_dir: Path) -> None:
-    """Replace out_dir with exactly these files, atomically: a failure leaves the previous package untouched."""
+    A failure at any point leaves the previous package untouched.
+    """
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
-        for path, data in sorted(files.items()):
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        yield folder
         backup = None
         if out_dir.exists():
             backup = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
             os.replace(out_dir, backup)
-        os.replace(staging, out_dir)
+        os.replace(folder, out_dir)
         if backup:
             shutil.rmtree(backup)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
         raise
 
 
-def run(sources_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None) -> dict[str, list[dict]]:
-    """Build the package from a sources directory into out_dir and return its tables.
+def write(files: dict[str, bytes], out_dir: Path) -> None:
+    """Replace out_dir with exactly these files, atomically: a failure leaves the previous package untouched."""
+    with staging(out_dir) as folder:
+        for path, data in sorted(files.items()):
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Workers start from a fresh server process (forkserver) where available: never a fork of a threaded parent."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["yigai.builder", "yigai.pipeline", "cn2an"])  # imported once, there
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class _Dispatch:
+    """Build plans as they are handed in: in this process while there is at most one, else in worker processes."""
+
+    def __init__(self, settings: builder.Settings, jobs: int, done: Callable[[Done], None]):
+        self.settings, self.jobs, self.done = settings, jobs, done
+        self.pending: list[Job] = []
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list = []
+
+    def add(self, job: Job) -> None:
+        """Build this plan (now, or as soon as a worker is free)."""
+        if self.pool is not None:
+            self.futures.append(self.pool.submit(builder.run, job))
+            return
+        self.pending.append(job)
+        if self.jobs > 1 and len(self.pending) > 1:  # more than one plan to build: start the workers
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_pool_context(),
+                                            initializer=builder.setup, initargs=(self.settings,))
+            self.futures = [self.pool.submit(builder.run, pending) for pending in self.pending]
+
+    def finish(self) -> None:
+        """Wait for every plan handed in."""
+        if self.pool is None:
+            builder.setup(self.settings)
+            for job in self.pending:
+                self.done(builder.run(job))
+            return
+        with self.pool:
+            try:
+                for future in as_completed(self.futures):
+                    self.done(future.result())
+            except BaseException:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                raise
+
+
+def _collect(all_jobs: list[Job], settings: builder.Settings, jobs: int,
+             progress: Callable[[str], None] | None) -> list[Done]:
+    """Every plan's entry, from the cache when it holds a trusted one, else built; in plan order."""
+    results: list[Done | None] = [None] * len(all_jobs)
+    plan_cache = cache.PlanCache(settings.cache_dir) if settings.cache_dir is not None else None
+
+    def done(result: Done) -> None:
+        results[result.index] = result
+        if progress:
+            progress(result.plan_id)
+
+    dispatch = _Dispatch(settings, jobs, done)
+    try:
+        for job in all_jobs:
+            if plan_cache is not None and job.directory is not None:
+                job.key = builder.input_key(job.plan_id, job.directory, settings.shared_digest)
+                entry = plan_cache.get(job.plan_id, job.key)
+                if entry is not None:
+                    done(Done(job.index, job.plan_id, str(plan_cache.path(job.plan_id, job.key)), job.key,
+                              entry.meta, cached=True))
+                    continue
+            dispatch.add(job)
+    except BaseException:
+        if dispatch.pool is not None:
+            dispatch.pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    dispatch.finish()
+    return [r for r in results if r is not None]
+
+
+def _entries(results: list[Done], renames: dict[str, dict[str, str]]) -> Iterator[tuple[Done, cache.Entry]]:
+    """Each plan's entry, read back and verified again, with its drafts' merged ids applied; in plan order."""
+    for result in results:
+        try:
+            entry = cache.decode(Path(result.path).read_bytes(), result.key)
+        except OSError:
+            entry = None
+        if entry is None:
+            raise YigaiError("the plan's build cache entry changed or vanished while the package was written",
+                             plan_id=result.plan_id, file=result.path, hint="run the build again")
+        if result.plan_id in renames:
+            entry.sections, entry.meta["tables"] = merge.rename(entry.sections, entry.meta["tables"],
+                                                                renames[result.plan_id])
+        yield result, entry
+
+
+def _shared_rows(table: str, registry: registry_module.Registry, codes: indicators.CodeList | None) -> list[dict]:
+    """The rows of a table built from inputs all plans share (builder.SHARED_TABLES)."""
+    if table == "agencies":
+        return [agency.as_row() for agency in registry.agencies.values()]
+    if table == "indicators":
+        return codes.rows() if codes else []
+    raise KeyError(f"no rule builds the shared table {table}")
+
+
+def _write_package(folder: Path, results: list[Done], registry: registry_module.Registry,
+                   renames: dict[str, dict[str, str]], codes: indicators.CodeList | None) -> dict[str, int]:
+    """Stream every plan's entry into the package folder; return the rows per table."""
+    writers = {t: merge.TableWriter(t, folder / "data" / f"{t}.csv") for t in builder.plan_tables()}
+    files: dict[str, tuple[str, int]] = {}
+    try:
+        for result, entry in _entries(results, renames):
+            files[f"texts/{result.plan_id}.txt"] = merge.write_file(folder / "texts" / f"{result.plan_id}.txt",
+                                                                    entry.sections["text"])
+            for table, writer in writers.items():
+                writer.add(entry.meta["tables"][table], entry.sections[table])
+    finally:
+        for table, writer in writers.items():
+            files[f"data/{table}.csv"] = writer.close()
+    errors: dict[str, YigaiError] = {}
+    for table, writer in writers.items():
+        if not writer.in_order:
+            try:
+                files[f"data/{table}.csv"] = writer.resort(
+                    (entry.meta["tables"][table], entry.sections[table]) for _, entry in _entries(results, renames))
+            except YigaiError as exc:
+                errors[table] = exc
+        elif writer.error:
+            errors[table] = writer.error
+    counts = {table: writer.rows for table, writer in writers.items()}
+    for table in builder.SHARED_TABLES:
+        rows = tables.complete_rows(table, _shared_rows(table, registry, codes))
+        files[f"data/{table}.csv"] = merge.write_file(folder / "data" / f"{table}.csv",
+                                                     tables.to_csv(table, rows).encode("utf-8"))
+        counts[table] = len(rows)
+    for table in metadata.table_names():
+        if table in errors:
+            raise errors[table]
+    counts = {table: counts[table] for table in metadata.table_names()}
+    package = descriptor(files, [r.meta for r in results])
+    (folder / "datapackage.json").write_bytes((json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode())
+    (folder / "README.md").write_bytes(readme(counts).encode("utf-8"))
+    return counts
+
+
+def build(all_jobs: list[Job], registry: registry_module.Registry, shared_digest: str, out_dir: Path,
+          progress: Callable[[str], None] | None = None, jobs: int = 1, cache_dir: Path | None = None,
+          codes: indicators.CodeList | None = None) -> Summary:
+    """Build the given plans (in the given order) into out_dir, atomically.
+
+    The `indicators` table is the code list `codes` (sources/indicators.yml); each plan codes its own targets.
+
+    Raises:
+        YigaiError: the first problem in plan order (problems reading a plan before problems building one); out_dir
+            is then left as it was.
+    """
+    with tempfile.TemporaryDirectory(prefix="yigai-build-") as work:
+        settings = builder.Settings(registry, shared_digest, cache_dir, Path(work))
+        results = _collect(all_jobs, settings, max(1, jobs), progress)
+        failed = [r for r in results if r.error is not None]
+        if failed:
+            raise min(failed, key=lambda r: (r.phase, r.index)).error
+        merged, renames = merge.merge_drafts(registry, [(r.plan_id, r.meta["drafts"]) for r in results])
+        with staging(out_dir) as folder:
+            counts = _write_package(folder, results, merged, renames, codes)
+    if cache_dir is not None:
+        plan_cache = cache.PlanCache(cache_dir)
+        for result in results:
+            if result.key and not result.key.startswith("scratch-"):
+                plan_cache.prune(result.plan_id, result.key)
+    return Summary(counts, built=sum(not r.cached for r in results), cached=sum(r.cached for r in results))
+
+
+def render(plan_sources: list[sources.PlanSource], agency_registry: registry_module.Registry,
+           progress: Callable[[str], None] | None = None) -> tuple[dict[str, bytes], dict[str, int]]:
+    """Build plans already read into memory; return the package files (path → bytes) and the rows per table."""
+    all_jobs = [Job(i, plan.plan_id, plan=plan) for i, plan in enumerate(plan_sources)]
+    with tempfile.TemporaryDirectory(prefix="yigai-render-") as temporary:
+        out = Path(temporary) / "package"
+        codes = indicators.for_plan_directory(plan_sources[0].directory) if plan_sources else None
+        summary = build(all_jobs, agency_registry, "in-memory", out, progress, codes=codes)
+        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    return files, summary.counts
+
+
+def run(sources_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None, jobs: int = 1,
+        cache_dir: Path | None = None) -> Summary:
+    """Build the package from a sources directory into out_dir.
+
+    Args:
+        sources_dir: folder of plan folders and agencies.yml.
+        out_dir: the package folder, replaced atomically.
+        progress: called with each plan_id as the plan is done.
+        jobs: number of worker processes (1: build in this process).
+        cache_dir: folder of the build cache (None: build every plan).
 
     Raises:
         YigaiError: for any problem with the inputs; out_dir is then left as it was.
     """
-    plan_sources = sources.read_sources(sources_dir)
-    agency_registry = registry_module.load(sources_dir / sources.REGISTRY_FILE)
-    files, result_tables = render(plan_sources, agency_registry, progress)
-    write(files, out_dir)
-    return result_tables
+    directories = sources.plan_directories(sources_dir)
+    if not directories:
+        raise YigaiError("no plan folders found", file=str(sources_dir))
+    registry_path = sources_dir / sources.REGISTRY_FILE
+    try:
+        registry = registry_module.load(registry_path)
+    except YigaiError:
+        for directory in directories:  # a problem in a plan folder is reported before one in the registry
+            sources.read_plan(directory)
+        raise
+    all_jobs = [Job(i, d.name, directory=d) for i, d in enumerate(directories)]
+    codes = indicators.load(sources_dir / indicators.INDICATORS_FILE)
+    return build(all_jobs, registry, builder.shared_digest(sources_dir), out_dir, progress, jobs, cache_dir, codes)

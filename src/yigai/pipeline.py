@@ -1,4 +1,9 @@
-"""Run every stage for one plan: normalise its text, extract rows, curate them, and collect the corrections report."""
+"""Run every stage for one plan: normalise its text, extract rows, curate them, and collect the corrections report.
+
+Building a plan reads only the plan's inputs, the agency registry and the code (`build`): the bodies it drafts for the
+registry are returned with its rows, not added to a registry other plans see, so plans can be built in any order, in
+parallel, and cached; yigai.merge combines the drafts of all plans afterwards.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from yigai.extract import agencies as extract_agencies
 from yigai.extract import plans as extract_plans
 from yigai.extract import targets as extract_targets
 from yigai.extract import tasks as extract_tasks
-from yigai.registry import Registry
+from yigai.registry import Agency, Registry
 from yigai.sources import CORRECTIONS_FILE, PlanSource
 
 
@@ -24,12 +29,14 @@ class PlanResult:
         text: the published normalised text.
         rows: rows per table name (plans, plan_issuers, citations, tasks, responsibilities, targets).
         changes: the plan's corrections report, in order.
+        drafts: bodies the plan names that the registry lacks, drafted by the alias rules (in the order drafted).
     """
 
     plan_id: str
     text: str
     rows: dict[str, list[dict]] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
+    drafts: list[Agency] = field(default_factory=list)
 
     def correction_rows(self) -> list[dict]:
         """The plan's corrections report as rows of the `corrections` table."""
@@ -38,6 +45,18 @@ class PlanResult:
 
 def _text_path(plan_id: str) -> str:
     return f"texts/{plan_id}.txt"
+
+
+def build(plan: PlanSource, registry: Registry) -> PlanResult:
+    """Build every row of one plan without changing `registry`; the bodies it drafts are in the result's drafts.
+
+    Raises:
+        YigaiError: when the inputs are inconsistent or a correction is stale; names the plan and file.
+    """
+    local = Registry(dict(registry.agencies))
+    result = run(plan, local)
+    result.drafts = [agency for agency_id, agency in local.agencies.items() if agency_id not in registry.agencies]
+    return result
 
 
 def run(plan: PlanSource, registry: Registry, draft: bool = False) -> PlanResult:

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from yigai import yamlio
 from yigai.errors import YigaiError
 
 PLAN_ID_PATTERN = re.compile(r"^[a-z]+(-[a-z]+)*-[0-9]{4}-[0-9]{2}$")
@@ -83,7 +84,7 @@ class PlanSource:
         return [c for c in self.corrections if c.stage == "row"]
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(yamlio.SafeLoader):  # libyaml's parser when PyYAML has it
     """PyYAML's safe loader, except that a date that does not exist (2017-02-30) stays text for the checks to name."""
 
 

@@ -1,4 +1,9 @@
-"""Assemble the rows of all plans into the published tables: typed, complete columns, sorted by primary key."""
+"""Rows of the published tables: typed, complete columns, sorted by primary key, rendered as CSV.
+
+Each plan's rows are rendered on their own (a *block*: CSV lines sorted by primary key, with the sort keys of its
+first and last rows), so plans can be built separately and their blocks concatenated into the published table
+without holding every row in memory; see yigai.merge.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,10 @@ import math
 from typing import Any, Iterable
 
 from yigai import metadata
-from yigai.indicators import CodeList
 from yigai.errors import YigaiError
-from yigai.pipeline import PlanResult
-from yigai.registry import Registry
+
+
+_TYPED = ("boolean", "integer", "number")  # field types whose cells format_value renders from a typed value
 
 
 def format_value(value: Any, field_type: str) -> str:
@@ -26,6 +31,23 @@ def format_value(value: Any, field_type: str) -> str:
         number = float(value)
         return str(int(number)) if number.is_integer() else repr(number)
     return str(value)
+
+
+def parse_value(text: str, field_type: str) -> Any:
+    """Read back a cell written by format_value (an empty cell is None)."""
+    if text == "":
+        return None
+    if field_type == "boolean":
+        return text == "true"
+    if field_type == "integer":
+        return int(text)
+    if field_type == "number":
+        return float(text)
+    return text
+
+
+def _types(table: str) -> dict[str, str]:
+    return {name: metadata.fields()[name]["type"] for name in metadata.columns(table)}
 
 
 def _sort_key(row: dict, key: list[str], types: dict[str, str]) -> tuple:
@@ -54,50 +76,107 @@ def _path_key(task_id: Any) -> str:
     return plan + ":" + ".".join(pieces)
 
 
+def sort_key(table: str, row: dict) -> tuple:
+    """The key a row of `table` is sorted by: its primary key, numbers as numbers, task ids in outline order."""
+    return _sort_key(row, metadata.primary_key(table), _types(table))
+
+
+def order(table: str, rows: Iterable[dict]) -> list[dict]:
+    """The rows sorted by the table's primary key (stable); rows are not copied (a missing column reads as None)."""
+    key = metadata.primary_key(table)
+    types = _types(table)
+    return sorted(rows, key=lambda r: _sort_key(r, key, types))
+
+
+def sort_rows(table: str, rows: Iterable[dict]) -> list[dict]:
+    """Give every row exactly the table's columns (missing ones as None) and sort by the primary key (stable)."""
+    columns = metadata.columns(table)
+    return order(table, [{c: row.get(c) for c in columns} for row in rows])
+
+
+def identity(table: str, row: dict) -> tuple[str, ...]:
+    """A row's primary key as text: two rows with the same identity are duplicates."""
+    return tuple(str(row[k]) for k in metadata.primary_key(table))
+
+
+def first_duplicate(table: str, rows: list[dict]) -> tuple[int, dict[str, str]] | None:
+    """The row number (1-based) and key of the first row whose primary key an earlier row already has."""
+    key = metadata.primary_key(table)
+    seen: set[tuple] = set()
+    for i, row in enumerate(rows, start=1):
+        ident = tuple(str(row.get(k)) for k in key)
+        if ident in seen:
+            return i, dict(zip(key, ident))
+        seen.add(ident)
+    return None
+
+
+def duplicate_error(table: str, row: int, key: dict[str, str]) -> YigaiError:
+    """The error for a duplicated primary key at a row of a published table."""
+    return YigaiError(f"duplicate primary key {key}", file=f"data/{table}.csv", row=row,
+                      field=",".join(metadata.primary_key(table)))
+
+
 def complete_rows(table: str, rows: Iterable[dict]) -> list[dict]:
     """Give every row exactly the table's columns (missing ones as None) and sort by the primary key.
 
     Raises:
         YigaiError: when two rows share a primary key (naming the table and key).
     """
-    columns = metadata.columns(table)
-    key = metadata.primary_key(table)
-    types = {name: metadata.fields()[name]["type"] for name in columns}
-    out = [{c: row.get(c) for c in columns} for row in rows]
-    out.sort(key=lambda r: _sort_key(r, key, types))
-    seen: set[tuple] = set()
-    for i, row in enumerate(out, start=1):
-        ident = tuple(str(row[k]) for k in key)
-        if ident in seen:
-            raise YigaiError(f"duplicate primary key {dict(zip(key, ident))}", file=f"data/{table}.csv", row=i,
-                             field=",".join(key))
-        seen.add(ident)
+    out = sort_rows(table, rows)
+    duplicate = first_duplicate(table, out)
+    if duplicate:
+        raise duplicate_error(table, *duplicate)
     return out
+
+
+def csv_lines(table: str, rows: Iterable[dict]) -> str:
+    """Render rows as CSV lines without the header: UTF-8 text, \\n line endings, minimal quoting."""
+    columns = metadata.columns(table)
+    types = [_types(table)[c] for c in columns]
+    as_is = [t not in _TYPED for t in types]  # a text cell holding a str is published as it is
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in rows:
+        writer.writerow([value if plain and value.__class__ is str else format_value(value, field_type)
+                         for value, field_type, plain in zip(map(row.get, columns), types, as_is)])
+    return buffer.getvalue()
+
+
+def header(table: str) -> str:
+    """The CSV header line of a table."""
+    return csv_lines_of([metadata.columns(table)])
+
+
+def csv_lines_of(cells: Iterable[list[str]]) -> str:
+    """Render lists of cell texts as CSV lines (the published dialect)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(cells)
+    return buffer.getvalue()
 
 
 def to_csv(table: str, rows: list[dict]) -> str:
     """Render a table as CSV text: header, UTF-8, \\n line endings, minimal quoting."""
+    return header(table) + csv_lines(table, rows)
+
+
+def parse_lines(table: str, data: str) -> list[dict]:
+    """Read back CSV lines written by csv_lines as typed rows (an empty cell is None)."""
     columns = metadata.columns(table)
-    types = {name: metadata.fields()[name]["type"] for name in columns}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([format_value(row.get(c), types[c]) for c in columns])
-    return buffer.getvalue()
+    types = _types(table)
+    return [{c: parse_value(cell, types[c]) for c, cell in zip(columns, cells)}
+            for cells in csv.reader(io.StringIO(data, newline=""))]
 
 
-def run(results: list[PlanResult], registry: Registry, codes: CodeList | None = None) -> dict[str, list[dict]]:
-    """Collect the rows of every plan into one list per table, complete and sorted.
+def block_meta(table: str, rows: list[dict]) -> dict[str, Any]:
+    """What merging needs to know of one plan's sorted rows: count, first and last sort keys, first duplicate."""
+    duplicate = first_duplicate(table, rows)
+    return {"count": len(rows),
+            "first": [list(part) for part in sort_key(table, rows[0])] if rows else None,
+            "last": [list(part) for part in sort_key(table, rows[-1])] if rows else None,
+            "duplicate": list(duplicate) if duplicate else None}
 
-    The `agencies` table is the registry: every canonical body, including draft bodies added while resolving. The
-    `indicators` table is the code list of standard indicators (sources/indicators.yml).
-    """
-    tables: dict[str, list[dict]] = {name: [] for name in metadata.table_names()}
-    for result in results:
-        for name, rows in result.rows.items():
-            tables[name].extend(rows)
-        tables["corrections"].extend(result.correction_rows())
-    tables["agencies"] = [agency.as_row() for agency in registry.agencies.values()]
-    tables["indicators"] = codes.rows() if codes else []
-    return {name: complete_rows(name, rows) for name, rows in tables.items()}
+
+def key_of(stored: list | None) -> tuple | None:
+    """A sort key stored by block_meta (JSON lists) as the tuple sort_key returns."""
+    return None if stored is None else tuple(tuple(part) for part in stored)

@@ -7,6 +7,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from yigai import diff
 from yigai.cli import main
@@ -141,3 +143,60 @@ def test_a_missing_package_is_a_clear_error(tmp_path, built_package):
     result = CliRunner().invoke(main, ["diff", str(tmp_path / "nope"), str(built_package)])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "no such package" in " ".join(result.output.split())
+
+
+def _package(folder, key, columns, rows, ending="\n"):
+    """A one-table package: rows as lists of cell text under the given columns, primary key `key`."""
+    (folder / "data").mkdir(parents=True)
+    with open(folder / "data" / "t.csv", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator=ending).writerows([columns] + rows)
+    schema = {"fields": [{"name": c, "type": "string"} for c in columns], "primaryKey": key}
+    descriptor = {"name": "p", "version": "1", "resources": [{"name": "t", "path": "data/t.csv", "schema": schema}]}
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    return folder
+
+
+def _by_dicts(old_rows, new_rows, columns, key):
+    """What comparing two tables held as dicts by key gives (the last row of a repeated key wins)."""
+    width = len(columns)
+    old_rows = [(r + [""] * width)[:width] for r in old_rows]
+    new_rows = [(r + [""] * width)[:width] for r in new_rows]
+    old = {tuple(r[columns.index(k)] for k in key): dict(zip(columns, r)) for r in old_rows}
+    new = {tuple(r[columns.index(k)] for k in key): dict(zip(columns, r)) for r in new_rows}
+    added = [new[k] for k in sorted(set(new) - set(old))]
+    removed = [old[k] for k in sorted(set(old) - set(new))]
+    changed = [(dict(zip(key, k)), {c: [old[k][c], new[k][c]] for c in columns if old[k][c] != new[k][c]})
+               for k in sorted(set(old) & set(new))]
+    return added, removed, [c for c in changed if c[1]]
+
+
+CELLS = st.sampled_from(["", "a", "b", "甲", "乙,丙", 'say "hi"', "two\nlines", "10", "9", "~", " "])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(old=st.lists(st.lists(CELLS, min_size=3, max_size=3), max_size=12),
+       new=st.lists(st.lists(CELLS, min_size=2, max_size=4), max_size=12), two_keys=st.booleans(),
+       ending=st.sampled_from(["\n", "\r\n"]))
+def test_rows_by_key_are_what_dicts_by_key_give(tmp_path_factory, old, new, two_keys, ending):
+    """Also for CSV files that are not as the build writes them (CRLF, short and long rows)."""
+    columns, key = ["id", "part", "value"], (["id", "part"] if two_keys else ["id"])
+    folder = tmp_path_factory.mktemp("keyed")
+    changes = diff.run(_package(folder / "old", key, columns, old),
+                       _package(folder / "new", key, columns, new, ending))
+    table = changes.tables[0]
+    added, removed, changed = _by_dicts(old, new, columns, key)
+    assert table.added == added and table.removed == removed
+    assert [(c.key, c.fields) for c in table.changed] == changed
+
+
+def test_a_snapshot_keeps_its_tables_after_the_archive_is_closed(release_archive, built_package):
+    old = diff.snapshot(release_archive)
+    assert len(old.tables["plans"].rows) == len(read(built_package, "plans")) - 1
+    assert diff.compare(old, diff.snapshot(built_package)).empty
+
+
+def test_a_table_that_is_not_utf8_is_a_clear_error(tmp_path):
+    broken = _package(tmp_path / "broken", ["id"], ["id", "part", "value"], [["1", "2", "3"]])
+    (broken / "data" / "t.csv").write_bytes(b"id,part,value\n1,\xff\xfe,3\n")
+    result = CliRunner().invoke(main, ["diff", str(broken), str(broken)])
+    assert result.exit_code == 1 and "Traceback" not in result.output and "not UTF-8" in result.output

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources as importlib_resources
 
-import cn2an
 import yaml
 
 _FULL = "０１２３４５６７８９％．（）：∶，；～－＋／＜＞　"
@@ -113,7 +112,11 @@ def parse_number(text: str) -> float | None:
     if text[:1] in ("百", "千"):
         text = "一" + text  # 百分之百
     try:
-        return float(text) if text[0].isdigit() else float(cn2an.cn2an(text, "smart"))
+        if text[0].isdigit():
+            return float(text)
+        import cn2an  # imported on first use: it takes a tenth of a second and most commands never need it
+
+        return float(cn2an.cn2an(text, "smart"))
     except (ValueError, KeyError, IndexError, TypeError):
         return None
 

@@ -6,15 +6,12 @@ from functools import lru_cache
 from importlib import resources as importlib_resources
 from typing import Any
 
-import yaml
-
-# libyaml's parser when PyYAML has it: the metadata is read by every command, and the pure-Python one takes 0.3 s.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from yigai import yamlio
 
 
 def _read_yaml(name: str) -> dict[str, Any]:
     text = importlib_resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+    return yamlio.safe_load(text)
 
 
 @lru_cache(maxsize=None)

@@ -1,0 +1,295 @@
+"""Benchmark `yigai build` and `yigai diff` at scale, against today's code (a git ref) measured in the same run.
+
+Synthetic sources of N plans are copies of the committed plans under new plan ids (the registry is the committed
+one). For each N the script prints, for this tree's code: a cold build (empty cache), a no-op rebuild, a rebuild
+after one plan's source.yml changed; for the peer (the code at --peer, `git archive`d into a temporary folder and
+run with the same interpreter; by default the commit this branch started from): a build of the same sources; and checks that both packages are byte-identical.
+Times are wall-clock seconds (and the CPU seconds of all the build's processes, which a busy machine
+distorts less); memory is the peak, over the run, of the summed PSS of the build's processes (the
+main process, the forkserver and its workers), sampled every 50 ms. From the cold builds it fits the growth
+exponent (log time against log N) and a line (seconds per plan), and projects time and memory to 10,000 plans.
+
+Then it writes two packages whose tasks table has --diff-rows rows (the committed build's tasks copied under new
+outline numbers; the second with 1% of rows changed, 0.5% removed and 0.5% added) and times `yigai diff --format
+json` between them; the peer's diff is timed on packages of --peer-diff-rows rows (its memory grows with the rows).
+
+The machine may be shared: run it when it is quiet, and read the ratios (measured in the same run) before the
+absolute times. Usage:
+
+    .venv/bin/python scripts/bench_build.py [--sizes 50 200 1000] [--jobs 2] [--peer REF]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+MIB = 1024 * 1024
+
+
+def _letters(i: int) -> str:
+    out = ""
+    for _ in range(4):
+        out = chr(97 + i % 26) + out
+        i //= 26
+    return out
+
+
+def write_sources(n: int, out: Path) -> list[str]:
+    """Write n plans (copies of the committed ones under new ids) and the registry; return the plan ids."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    originals = sorted(p for p in (REPO / "sources").iterdir() if p.is_dir())
+    shutil.copyfile(REPO / "sources" / "agencies.yml", out / "agencies.yml")
+    ids = []
+    for i in range(n):
+        original = originals[i % len(originals)]
+        words, year, serial = original.name.rsplit("-", 2)
+        plan_id = f"{words}-x{_letters(i)}-{year}-{serial}"
+        folder = out / plan_id
+        folder.mkdir()
+        shutil.copyfile(original / "raw.txt", folder / "raw.txt")
+        for name in ("source.yml", "corrections.yml"):
+            if (original / name).exists():
+                text = (original / name).read_text(encoding="utf-8").replace(original.name, plan_id)
+                (folder / name).write_text(text, encoding="utf-8")
+        ids.append(plan_id)
+    return ids
+
+
+def _processes() -> dict[int, tuple[int, int]]:
+    """Every process: pid → (parent pid, CPU clock ticks used so far in user and system mode)."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+                out[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+            except (OSError, ValueError, IndexError):
+                continue
+    return out
+
+
+def _tree(pid: int, processes: dict[int, tuple[int, int]]) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for child, (parent, _) in processes.items():
+        children.setdefault(parent, []).append(child)
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        todo += children.get(current, [])
+    return out
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def measure(command: list[str], env: dict | None = None, stdout=subprocess.DEVNULL) -> tuple[float, int, float]:
+    """Run a command; return (wall seconds, peak summed PSS of its process tree in bytes, CPU seconds of the tree).
+
+    Both are sampled every 50 ms (the CPU of each process as last seen). Fails on a non-zero exit status.
+    """
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=stdout, stderr=subprocess.PIPE)
+    peak, ticks = [0], {}
+
+    def sample() -> None:
+        while process.poll() is None:
+            processes = _processes()
+            tree = _tree(process.pid, processes)
+            peak[0] = max(peak[0], sum(_pss(p) for p in tree))
+            for pid in tree:
+                if pid in processes:
+                    ticks[pid] = max(ticks.get(pid, 0), processes[pid][1])
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = process.communicate()
+    seconds = time.perf_counter() - start
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{err.decode(errors='replace')[-3000:]}")
+    return seconds, peak[0], sum(ticks.values()) / os.sysconf("SC_CLK_TCK")
+
+
+def digest(folder: Path) -> str:
+    """One hash of every file of a folder (names and bytes)."""
+    total = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        total.update(str(path.relative_to(folder)).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return total.hexdigest()
+
+
+class Peer:
+    """Today's code: the src/ folder of a git ref, run with this interpreter."""
+
+    def __init__(self, ref: str, folder: Path):
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", ref, "src"], check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+        self.env = dict(os.environ, PYTHONPATH=str(folder / "src"))
+
+    def command(self, *args: str) -> list[str]:
+        """The peer's `yigai` command line."""
+        return [sys.executable, "-m", "yigai.cli", *args]
+
+
+def ours(*args: str) -> list[str]:
+    """This tree's `yigai` command line."""
+    return [sys.executable, "-m", "yigai.cli", *args]
+
+
+def bench_sizes(sizes: list[int], jobs: int, peer: Peer, work: Path) -> list[dict]:
+    results = []
+    for n in sizes:
+        sources = work / f"sources-{n}"
+        ids = write_sources(n, sources)
+        cache_dir, out, peer_out = work / f"cache-{n}", work / f"out-{n}", work / f"peer-{n}"
+        build = ["build", "--sources", str(sources), "--out", str(out), "--cache-dir", str(cache_dir),
+                 "--jobs", str(jobs)]
+        row = {"plans": n}
+        row["peer_s"], row["peer_mem"], row["peer_cpu"] = measure(
+            peer.command("build", "--sources", str(sources), "--out", str(peer_out)), env=peer.env)
+        row["cold_s"], row["cold_mem"], row["cold_cpu"] = measure(ours(*build))
+        row["identical"] = digest(out) == digest(peer_out)
+        row["noop_s"], row["noop_mem"], _ = measure(ours(*build))
+        changed = sources / ids[len(ids) // 2] / "source.yml"
+        changed.write_text(changed.read_text(encoding="utf-8") + "# reviewed again\n", encoding="utf-8")
+        row["one_s"], row["one_mem"], _ = measure(ours(*build))
+        results.append(row)
+        print(f"{n:>6} plans: today {row['peer_s']:6.1f} s ({row['peer_cpu']:6.1f} s CPU) {row['peer_mem'] / MIB:5.0f} "
+              f"MiB | cold {row['cold_s']:6.1f} s ({row['cold_cpu']:6.1f} s CPU) {row['cold_mem'] / MIB:4.0f} MiB "
+              f"({row['peer_s'] / row['cold_s']:.2f}x; CPU {row['peer_cpu'] / row['cold_cpu']:.2f}x) | no-op "
+              f"{row['noop_s']:5.2f} s ({100 * row['noop_s'] / row['cold_s']:.1f}%) | one changed {row['one_s']:5.2f} s "
+              f"({100 * row['one_s'] / row['cold_s']:.1f}%) | same bytes: {row['identical']}", flush=True)
+        shutil.rmtree(sources)
+        shutil.rmtree(peer_out)
+    return results
+
+
+def fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
+    """Least-squares line y = a + b x; returns (a, b)."""
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / (sum((x - mx) ** 2 for x in xs) or 1)
+    return my - b * mx, b
+
+
+def summarise(results: list[dict], target: int) -> None:
+    if len(results) < 2:
+        return
+    ns = [r["plans"] for r in results]
+    for label, key in (("this tree", "cold"), ("today", "peer")):
+        _, exponent = fit([math.log(n) for n in ns], [math.log(r[f"{key}_s"]) for r in results])
+        a, b = fit(ns, [r[f"{key}_s"] for r in results])
+        ma, mb = fit(ns, [r[f"{key}_mem"] for r in results])
+        print(f"{label}: growth exponent {exponent:.2f}; {1000 * b:.1f} ms per plan; projected to {target} plans: "
+              f"{a + b * target:.0f} s, {(ma + mb * target) / MIB:.0f} MiB")
+    first, last = results[0], results[-1]
+    print(f"memory, this tree: {last['cold_mem'] / MIB:.0f} MiB at {last['plans']} plans vs "
+          f"{first['cold_mem'] / MIB:.0f} MiB at {first['plans']} plans "
+          f"({(last['cold_mem'] - first['cold_mem']) / MIB:+.0f} MiB)")
+
+
+def grow_package(base: Path, rows: int, out: Path, variant: bool) -> None:
+    """A copy of the package at base whose tasks table has `rows` rows (variant: 1% changed, 0.5% out, 0.5% new)."""
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(base, out)
+    with open(base / "data" / "tasks.csv", encoding="utf-8", newline="") as handle:
+        header, *seed = list(csv.reader(handle))
+    at = {name: header.index(name) for name in ("task_id", "plan_id", "path", "heading")}
+    path = out / "data" / "tasks.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        total = rows + (rows // 200 if variant else 0)
+        for i in range(total):
+            row = list(seed[i % len(seed)])
+            row[at["path"]] = f"{100000 + i}"
+            row[at["task_id"]] = f"{row[at['plan_id']]}:{100000 + i}"
+            if variant and i < rows and i % 200 == 7:
+                continue  # removed
+            if variant and i % 100 == 3:
+                row[at["heading"]] = (row[at["heading"]] or "") + "(修订)"
+            writer.writerow(row)
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    data = path.read_bytes()
+    for resource in descriptor["resources"]:
+        if resource["path"] == "data/tasks.csv":
+            resource["hash"], resource["bytes"] = "sha256:" + hashlib.sha256(data).hexdigest(), len(data)
+    (out / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def bench_diff(rows: int, peer_rows: int, peer: Peer, work: Path) -> None:
+    base = work / "base"
+    subprocess.run(ours("build", "--sources", str(REPO / "sources"), "--out", str(base), "--no-cache"), check=True,
+                   stderr=subprocess.DEVNULL)
+    for label, count, command, env in (("this tree", rows, ours, None), ("today", peer_rows, peer.command, peer.env)):
+        if count <= 0:
+            continue
+        grow_package(base, count, work / "old", False)
+        grow_package(base, count, work / "new", True)
+        with open(work / "diff.json", "wb") as output:
+            seconds, peak, _ = measure(command("diff", str(work / "old"), str(work / "new"), "--format", "json"),
+                                    env=env, stdout=output)
+        tables = json.loads((work / "diff.json").read_text(encoding="utf-8"))["tables"]
+        tasks = next(t for t in tables if t["name"] == "tasks")
+        print(f"diff, {label}: two packages of {count:,} tasks: {seconds:.1f} s, {peak / MIB:.0f} MiB "
+              f"(added {len(tasks['added'])}, removed {len(tasks['removed'])}, changed {len(tasks['changed'])})",
+              flush=True)
+        shutil.rmtree(work / "old")
+        shutil.rmtree(work / "new")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200, 1000], help="numbers of plans")
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="worker processes")
+    parser.add_argument("--peer", default=None, help="git ref of today's code to compare with (default: the commit "
+                        "this branch started from, git merge-base HEAD main)")
+    parser.add_argument("--diff-rows", type=int, default=1_000_000, help="task rows per package for the diff")
+    parser.add_argument("--peer-diff-rows", type=int, default=200_000,
+                        help="task rows for the peer's diff (0: skip; it needs ~10 GiB at 1M rows)")
+    parser.add_argument("--project", type=int, default=10_000, help="number of plans to project to")
+    parser.add_argument("--skip-diff", action="store_true", help="only benchmark the build")
+    args = parser.parse_args()
+    if args.peer is None:
+        args.peer = subprocess.run(["git", "-C", str(REPO), "merge-base", "HEAD", "main"], check=True,
+                                   capture_output=True, text=True).stdout.strip()[:12]
+    with tempfile.TemporaryDirectory(prefix="yigai-bench-", dir=REPO / "build" if (REPO / "build").is_dir()
+                                     else None) as temp:
+        work = Path(temp)
+        (work / "peer").mkdir()
+        peer = Peer(args.peer, work / "peer")
+        print(f"yigai build: this tree vs {args.peer}, --jobs {args.jobs}, {os.cpu_count()} cores, load average "
+              f"{os.getloadavg()[0]:.1f}", flush=True)
+        summarise(bench_sizes(sorted(args.sizes), args.jobs, peer, work), args.project)
+        if not args.skip_diff:
+            bench_diff(args.diff_rows, args.peer_diff_rows, peer, work)
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
