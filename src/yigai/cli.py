@@ -132,7 +132,7 @@ def build_command(sources_dir: Path, out_dir: Path, jobs: int | None, cache_dir:
 
 
 @command(main, "validate")
-@click.argument("path", type=click.Path(path_type=Path), default=Path("datapackage"), required=False)
+@click.argument("path", type=click.Path(path_type=Path), default=None, required=False)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Report for people (text) or machines (json).")
 @click.option("--fix", is_flag=True,
@@ -148,8 +148,13 @@ def build_command(sources_dir: Path, out_dir: Path, jobs: int | None, cache_dir:
                    "with REASON for every plan whose record changes.")
 @click.option("--strict", is_flag=True,
               help="Also run Frictionless's own row checks (slow: for CI of small packages).")
-def validate_command(path: Path, output_format: str, fix: bool, data_docs: Path | None, suites_dir: Path | None,
-                     update_counts: str | None, strict: bool) -> None:
+@click.option("--changed", "changed_base", is_flag=False, flag_value="", default=None, metavar="[BASE]",
+              help="Review the change since git revision BASE (default: origin/main, else HEAD~1): validate the "
+                   "plans whose sources or rows changed (and every rule across plans) and print a Markdown summary "
+                   "of the rows added, removed and changed per plan and table. Run from the repository root.")
+def validate_command(path: Path | None, output_format: str, fix: bool, data_docs: Path | None,
+                     suites_dir: Path | None, update_counts: str | None, strict: bool,
+                     changed_base: str | None) -> None:
     """Validate a data package (default: datapackage/) or a contribution under sources/.
 
     A package (any copy, e.g. a fork's datapackage/) is checked file by file (safe paths inside the package,
@@ -161,11 +166,18 @@ def validate_command(path: Path, output_format: str, fix: bool, data_docs: Path 
     Problems are grouped by file with resource, row, field, value, expectation and a hint; control characters in
     values are shown escaped.
 
-    Exit status: 0 valid, 1 invalid, 2 usage error.
+    With --changed [BASE], the work tree's sources are built and compared with BASE's package (its committed
+    datapackage/, else the package built from its sources/), from where the work tree branched from BASE; the
+    plans whose sources or rows changed are validated, every rule across plans runs, and the Markdown summary
+    (rows added, removed and changed per plan and table, the fields changed, the version bump, facts and registry
+    entries awaiting review, the report) is printed: the pull-request check writes it to the job summary.
+
+    Exit status: 0 valid, 1 invalid, 2 usage error (also: no git, or BASE is not a commit).
 
     \b
     Example:
       yigai validate datapackage --format json
+      yigai validate --changed origin/main >> "$GITHUB_STEP_SUMMARY"
       yigai validate sources/nanjing-2023-01 --fix
       yigai validate datapackage --data-docs build/data-docs
       yigai validate datapackage --strict
@@ -173,6 +185,13 @@ def validate_command(path: Path, output_format: str, fix: bool, data_docs: Path 
     from yigai import validate
     from yigai.validate.report import visible
 
+    if changed_base is not None:
+        if path is not None or fix or data_docs is not None or update_counts is not None:
+            raise click.UsageError("--changed reviews the repository's sources against a git base: give no PATH, "
+                                   "--fix, --data-docs or --update-counts with it")
+        _validate_changed(changed_base or None, output_format, suites_dir, strict)
+        return
+    path = Path("datapackage") if path is None else path
     try:
         if update_counts is not None and not update_counts.strip():
             raise validate.UsageError("--update-counts needs a reason", field="--update-counts",
@@ -189,6 +208,20 @@ def validate_command(path: Path, output_format: str, fix: bool, data_docs: Path 
         click.echo(f"Data Docs: {visible(str(data_docs / 'index.html'))}", err=True)
     click.echo(report.to_json() if output_format == "json" else report.to_text())
     sys.exit(0 if report.valid else 1)
+
+
+def _validate_changed(base: str | None, output_format: str, suites_dir: Path | None, strict: bool) -> None:
+    from yigai import changed, package
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True) as bar:
+        bar.add_task("building and comparing", total=None)
+        review = changed.run(Path.cwd(), base, Path("sources"), suites_dir, jobs=package.default_jobs(),
+                             cache_dir=Path("build/cache"), strict=strict)
+    if output_format == "json":
+        click.echo(json.dumps(review.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(review.to_markdown(), nl=False)
+    sys.exit(0 if review.report.valid else 1)
 
 
 def _date_option(value: str | None):
@@ -375,6 +408,60 @@ def docs_command(out_dir: Path, package_dir: Path, sources_dir: Path, check: boo
         for note in notes:
             err_console.print(note, highlight=False, markup=False, soft_wrap=True)
         click.echo(str(built))
+
+
+@command(main, "add")
+@click.argument("file", type=ExistingPath("file", dir_okay=False))
+@click.option("--plan-id", "plan_id", required=True,
+              help="The new plan's id: lowercase pinyin of the jurisdiction, year of issue, two-digit serial "
+                   "(e.g. haidian-2021-01).")
+@click.option("--url", default=None, help="Where the page was captured (http or https).")
+@click.option("--captured", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="When the page was captured.")
+@click.option("--admin-code", "admin_code", default=None, metavar="CODE",
+              help="GB/T 2260 code of the jurisdiction, for a page that does not name it.")
+@click.option("--sources", "sources_dir", type=ExistingPath("sources directory", file_okay=False),
+              default=Path("sources"), show_default=True, help="Folder of plan folders and agencies.yml.")
+@click.option("--package", "package_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("datapackage"), show_default=True, help="Package folder to rebuild.")
+@click.option("--suites", "suites_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of expectation suites and golden_counts.json (default: validation/ next to --sources).")
+@click.option("--no-build", is_flag=True,
+              help="Write the plan's sources and registry proposals only: no rebuild, no golden counts.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Build N plans at a time (default: one per core).")
+@format_option("text")
+def add_command(file: Path, plan_id: str, url: str | None, captured, admin_code: str | None, sources_dir: Path,
+                package_dir: Path, suites_dir: Path | None, no_build: bool, jobs: int | None,
+                output_format: str) -> None:
+    """Add a new plan from its raw page: sources, registry proposals, rebuild, golden counts, review checklist.
+
+    Copies FILE byte for byte to sources/ID/raw.txt; writes source.yml (sha256, original name, encoding, url,
+    capture date, licence, and the facts the draft found, those it was unsure of marked `# REVIEW:`) and an empty
+    corrections.yml with a commented example; appends every body the plan names that sources/agencies.yml lacks as a
+    proposed entry (status: proposed, proposed_by, mention); rebuilds and validates the package and records the
+    golden counts with the reason "add ID". Then prints the review checklist: the plan row, rows per table, the
+    facts to review, the proposed bodies and every flag of the corrections report.
+
+    Refused, with nothing written: an id that breaks the pattern or exists, a file already added under another id
+    (same sha256), a file that is not text, a page whose jurisdiction cannot be told (pass --admin-code). When the
+    rebuild or its validation fails, sources/, datapackage/ and validation/ are put back exactly as they were.
+
+    Exit status: 0 added, 1 refused or failed, 2 usage error.
+
+    \b
+    Example:
+      yigai add ~/Downloads/plan.txt --plan-id haidian-2021-01 --url https://www.bjhd.gov.cn/x.html --captured 2021-06-01
+    """
+    from yigai import add, package
+
+    request = add.Request(file, plan_id, url, captured.date() if captured else None, admin_code)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True) as bar:
+        task = bar.add_task("checking", total=None)
+        added = add.run(request, sources_dir, package_dir, suites_dir, build=not no_build,
+                        jobs=jobs or package.default_jobs(), cache_dir=Path("build/cache"),
+                        progress=lambda step: bar.update(task, description=step))
+    emit(added.to_dict(), output_format, added.to_text())
 
 
 def _agency_registry(sources_dir: Path):

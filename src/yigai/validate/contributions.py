@@ -140,6 +140,16 @@ def _same_raw_twice(selected: list[Path], root: Path) -> list[Problem]:
     return problems
 
 
+def proposed_entries(registry: registry_module.Registry, registry_path: Path) -> list[Problem]:
+    """A warning for every registry entry `yigai add` proposed that no reviewer has confirmed yet."""
+    return [Problem("proposed-agency", f"{p.agency_id} is proposed for {p.proposed_by} and awaits review",
+                    file=str(registry_path), row=p.line, field="status",
+                    value=registry.agencies[p.agency_id].name, severity=WARNING,
+                    hint="check the name, function and aliases against the plan, then delete the entry's status, "
+                         "proposed_by and mention lines")
+            for p in sorted(registry.proposed.values(), key=lambda p: p.agency_id)]
+
+
 def _run_pipeline(directory: Path, registry_path: Path) -> tuple[sources.PlanSource | None, list[Problem]]:
     """Run one plan through every stage; a stale correction or any other failure becomes a Problem."""
     try:
@@ -176,7 +186,7 @@ def check(directory: Path, single_plan: bool, suites_dir: Path, data_docs: Path 
         problems += found
         if _readable(found):
             try:
-                registry_module.load(registry_path)
+                problems += proposed_entries(registry_module.load(registry_path), registry_path)
             except YigaiError as exc:
                 problems.append(_from_error("registry", exc, str(registry_path)))
     checked = ["sources"]
