@@ -77,7 +77,7 @@ def test_failed_build_leaves_previous_package_untouched(built_package, tmp_path)
     shutil.copytree(built_package, out)
     bad_sources = tmp_path / "sources"
     shutil.copytree(SOURCES, bad_sources)
-    raw = bad_sources / "qinghai-2019-01" / "raw.txt"
+    raw = next(p for p in sorted(bad_sources.iterdir()) if (p / "raw.txt").is_file()) / "raw.txt"
     raw.write_bytes(raw.read_bytes() + b"\n")
     with pytest.raises(YigaiError):
         package.run(bad_sources, out)

@@ -161,14 +161,23 @@ def same_document(sources_dir: Path, raw: bytes, digest: str) -> str | None:
     return None
 
 
-def draft(request: Request, raw: bytes, agency_registry: registry_module.Registry) -> drafting.Draft:
-    """Draft every table of the new plan, refusing a plan whose jurisdiction cannot be told."""
+def draft(request: Request, raw: bytes, agency_registry: registry_module.Registry,
+          check_year: bool = True) -> drafting.Draft:
+    """Draft every table of the new plan, refusing a plan whose jurisdiction cannot be told, or (check_year) whose
+    date of issue is in another year than its plan_id says (validation would refuse the package)."""
     result = drafting.run(raw, plan_id=request.plan_id, registry=agency_registry, admin_code=request.admin_code,
                           name=request.file.name)
-    if not result.tables["plans"] or not result.tables["plans"][0].get("admin_code"):
+    row = result.tables["plans"][0] if result.tables["plans"] else {}
+    if not row.get("admin_code"):
         raise Refused("cannot tell which jurisdiction the plan governs: its issuer and title name no division",
                       file=str(request.file), field="--admin-code",
                       hint="pass --admin-code with the GB/T 2260 code of the jurisdiction (e.g. --admin-code 110108)")
+    year = request.plan_id.split("-")[-2]
+    if check_year and row.get("issue_date") and not str(row["issue_date"]).startswith(year):
+        raise Refused(f"the page was issued on {row['issue_date']}, but the plan_id says {year}", field="--plan-id",
+                      hint=f"the plan_id holds the year of issue (e.g. {request.plan_id[:-7]}"
+                           f"{str(row['issue_date'])[:4]}-01); if the date was misread, add the plan with --no-build "
+                           "and correct facts.issue_date in its source.yml")
     return result
 
 
@@ -274,7 +283,7 @@ def run(request: Request, sources_dir: Path = Path("sources"), package_dir: Path
     agency_registry = registry_module.load(registry_path)
     known = set(agency_registry.agencies)
     say("drafting")
-    result = draft(request, raw, agency_registry)  # adds the bodies it drafts to agency_registry
+    result = draft(request, raw, agency_registry, check_year=build)  # adds the bodies it drafts to the registry
     files = newplan.compose(request.plan_id, raw, request.file.name, result, known,
                             request.url, request.captured, request.admin_code is not None)
     current = registry_path.read_text(encoding="utf-8") if registry_path.is_file() else ""

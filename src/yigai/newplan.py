@@ -300,8 +300,11 @@ def registry_text(current: str, plan_id: str, proposed: list[Proposal]) -> str:
                   f"{pad}aliases: [{', '.join(scalar(a) for a in p.aliases)}]", f"{pad}status: {PROPOSED}",
                   f"{pad}proposed_by: {plan_id}", f"{pad}mention: {scalar(p.mention)}"]
     new = text + "\n".join(lines) + "\n"
-    before = yaml.safe_load(current) if current.strip() else None
-    after = yaml.safe_load(new)
+    try:
+        before = yaml.safe_load(current) if current.strip() else None
+        after = yaml.safe_load(new)
+    except yaml.YAMLError:
+        raise _layout_error() from None
     kept = (before or {}).get("agencies") or [] if isinstance(before, dict) else []
     if not isinstance(after, dict) or [a.get("agency_id") for a in after.get("agencies") or []] != \
             [a.get("agency_id") for a in kept] + [p.agency_id for p in proposed]:

@@ -27,7 +27,7 @@ def missing_path_invocations(tmp_path, built_package) -> dict[str, list[str]]:
         "cite": ["cite", "--package", nowhere],
         "download": ["download", nowhere + ".zip", "--dest", str(tmp_path / "out")],
         "docs": ["docs", "--package", nowhere, "--no-site"],
-        "add": ["add", nowhere, "--plan-id", "nowhere-2024-01", "--sources", str(tmp_path / "out")],
+        "add": ["add", nowhere, "--plan-id", "nowhere-2024-01", "--package", str(tmp_path / "out")],
     }
 
 
