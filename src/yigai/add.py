@@ -36,6 +36,7 @@ from yigai import divisions, newplan, registry as registry_module, sources
 from yigai.errors import UsageError, YigaiError
 from yigai.extract import draft as drafting
 
+SCRATCH = ".yigai-add-"  # prefix of the files and folders written aside (git-ignored; removed when add ends)
 URL_PATTERN = re.compile(r"https?://[^\s\x00-\x1f\x7f]+")
 CHECKLIST_FIELDS = ("title", "notice_title", "doc_number", "jurisdiction", "admin_code", "admin_level", "issue_date",
                     "publish_date", "issuer_names")
@@ -125,7 +126,7 @@ def check_request(request: Request, sources_dir: Path) -> tuple[bytes, str]:
             divisions.get(str(request.admin_code))
         except KeyError:
             raise UsageError(f"{request.admin_code!r} is not a GB/T 2260 division code", field="--admin-code",
-                             hint="six digits, e.g. 110108 for 北京市海淀区") from None
+                             hint="six digits, e.g. 130606 for 保定市莲池区") from None
     if not sources_dir.is_dir():
         raise UsageError("sources directory not found", file=str(sources_dir),
                          hint="run from the repository root or pass --sources DIR")
@@ -185,7 +186,7 @@ class Transaction:
     """Writes to sources/, datapackage/ and validation/ that are all undone unless the block succeeds."""
 
     def __init__(self, scratch_parent: Path):
-        self.scratch = Path(tempfile.mkdtemp(prefix=".yigai-add-", dir=scratch_parent))
+        self.scratch = Path(tempfile.mkdtemp(prefix=SCRATCH, dir=scratch_parent))
         self.created: list[Path] = []
         self.originals: dict[Path, bytes | None] = {}
         self.moves: list[tuple[Path, Path]] = []
@@ -202,7 +203,7 @@ class Transaction:
 
     def make_folder(self, target: Path, files: dict[str, bytes]) -> None:
         """Create a new folder with these files (written aside, then renamed into place)."""
-        staged = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+        staged = Path(tempfile.mkdtemp(prefix=f"{SCRATCH}{target.name}-", dir=target.parent))
         self.created.append(staged)
         for name, data in files.items():
             (staged / name).write_bytes(data)
@@ -244,7 +245,7 @@ class Transaction:
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    handle, name = tempfile.mkstemp(prefix=f"{SCRATCH}{target.name}-", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)

@@ -414,7 +414,7 @@ def docs_command(out_dir: Path, package_dir: Path, sources_dir: Path, check: boo
 @click.argument("file", type=ExistingPath("file", dir_okay=False))
 @click.option("--plan-id", "plan_id", required=True,
               help="The new plan's id: lowercase pinyin of the jurisdiction, year of issue, two-digit serial "
-                   "(e.g. haidian-2021-01).")
+                   "(e.g. lianchi-2024-01).")
 @click.option("--url", default=None, help="Where the page was captured (http or https).")
 @click.option("--captured", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="When the page was captured.")
@@ -451,7 +451,7 @@ def add_command(file: Path, plan_id: str, url: str | None, captured, admin_code:
 
     \b
     Example:
-      yigai add ~/Downloads/plan.txt --plan-id haidian-2021-01 --url https://www.bjhd.gov.cn/x.html --captured 2021-06-01
+      yigai add ~/Downloads/plan.txt --plan-id lianchi-2024-01 --captured 2024-04-10
     """
     from yigai import add, package
 

@@ -36,6 +36,7 @@ def add_correction(plan_dir: Path, correction: dict) -> int:
     return len(items)
 
 
+@pytest.mark.plans
 def test_the_committed_sources_pass(suites_dir):
     report = validate.run(REPO / "sources", suites_dir=suites_dir)
     assert report.valid, report.to_text()
