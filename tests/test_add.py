@@ -220,3 +220,16 @@ def test_registry_text_appends_without_touching_what_is_there():
 
 def test_a_plan_id_of_another_year_is_refused(checkout):
     refused(checkout, [str(INVENTED), "--plan-id", "lianchi-2023-01"], 1, "2024-04-08", "lianchi-2024-01")
+
+
+def test_validation_lists_what_still_awaits_review(checkout):
+    from yigai import validate
+
+    assert invoke(str(INVENTED), "--plan-id", NEW_ID, "--no-build").exit_code == 0
+    report = validate.run(checkout / "sources" / NEW_ID, suites_dir=checkout / "validation")
+    warned = {p.check for p in report.warnings}
+    assert {"review", "proposed-agency"} <= warned
+    source = checkout / "sources" / NEW_ID / "source.yml"
+    source.write_text(source.read_text(encoding="utf-8").replace("# REVIEW:", "#"), encoding="utf-8")
+    report = validate.run(checkout / "sources" / NEW_ID, suites_dir=checkout / "validation")
+    assert "review" not in {p.check for p in report.warnings}

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from yigai import divisions, newplan, registry as registry_module, sources
+from yigai import cache, divisions, newplan, registry as registry_module, sources
 from yigai.errors import UsageError, YigaiError
 from yigai.extract import draft as drafting
 
@@ -207,6 +207,7 @@ class Transaction:
         self.created.append(staged)
         for name, data in files.items():
             (staged / name).write_bytes(data)
+        os.chmod(staged, 0o755)  # as a folder made by hand (mkdtemp makes it private)
         os.rename(staged, target)
         self.created[-1] = target
 
@@ -214,7 +215,7 @@ class Transaction:
         """Replace a file's bytes (atomically), remembering the old ones."""
         if target not in self.originals:
             self.originals[target] = target.read_bytes() if target.is_file() else None
-        _write_atomic(target, data)
+        cache.write_atomic(target, data, prefix=SCRATCH)
 
     def swap_in(self, staged: Path, target: Path) -> None:
         """Put `staged` (a file or folder) in place of `target`, keeping the old one aside until the end."""
@@ -239,20 +240,9 @@ class Transaction:
             if data is None:
                 target.unlink(missing_ok=True)
             else:
-                _write_atomic(target, data)
+                cache.write_atomic(target, data, prefix=SCRATCH)
         for folder in reversed(self.created):
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    handle, name = tempfile.mkstemp(prefix=f"{SCRATCH}{target.name}-", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(name, target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
 
 
 class ValidationFailed(YigaiError):

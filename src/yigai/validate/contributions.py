@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from yigai import package, pipeline, registry as registry_module, sources
+from yigai import newplan, package, pipeline, registry as registry_module, sources
 from yigai.errors import StaleCorrectionError, YigaiError
 from yigai.validate import fix
 from yigai.validate.report import WARNING, Problem
@@ -96,6 +96,10 @@ def check_plan_files(directory: Path, root: Path | None = None) -> list[Problem]
     if _readable(found):
         problems += [_from_error("source-yml", e) for e in sources.check_source_yml(source, source_path, plan_id,
                                                                                      lines)]
+        problems += [Problem("review", f"marked for review: {why}", file=str(source_path), row=line,
+                             severity=WARNING, hint="check the fact against the page, correct it if needed, then "
+                                                    "delete the '# REVIEW:' marker")
+                     for line, why in newplan.review_markers(source_path)]
     raw = source.get("raw") if isinstance(source, dict) else None
     if raw_path.is_file() and isinstance(raw, dict):
         data = raw_path.read_bytes()
