@@ -171,3 +171,28 @@ def test_a_patch_release_is_refused_for_the_new_plan(copy, tmp_path):
         assert done.returncode == 1 and "at least a minor bump" in done.stderr, done.stderr
         assert "--bump minor" in done.stderr
     assert copy.run("git", "status", "--porcelain", "--untracked-files=all").stdout == ""
+
+
+def test_the_change_summary_names_changed_fields_and_a_broken_change_fails(copy):
+    source = copy.root / "sources" / PLAN_ID / "source.yml"
+    text = source.read_text(encoding="utf-8")
+    try:
+        source.write_text(text.replace("doc_number: 莲政办发〔2024〕7号", "doc_number: 莲政办发〔2024〕8号"),
+                          encoding="utf-8")
+        stale = copy.run(".venv/bin/yigai", "validate", "--changed", "HEAD")  # the fact adds a report entry…
+        assert stale.returncode == 1 and "golden-counts" in stale.stdout and "--update-counts" in stale.stdout
+        copy.run(".venv/bin/yigai", "build", check=True)  # …so the counts are recorded again, as the guide says
+        copy.run(".venv/bin/yigai", "validate", "datapackage", "--update-counts", "review: doc_number", check=True)
+        done = copy.run(".venv/bin/yigai", "validate", "--changed", "HEAD")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert f"| `{PLAN_ID}` | `plans` | 0 | 0 | 1 | `doc_number` (1) |" in done.stdout
+        assert "**patch**" in done.stdout and "莲政办发〔2024〕8号" in done.stdout
+        data = json.loads(copy.run(".venv/bin/yigai", "validate", "--changed", "HEAD", "--format", "json").stdout)
+        assert data["source_plans"] == [PLAN_ID] and data["validated_plans"] == [PLAN_ID]
+        raw = copy.root / "sources" / PLAN_ID / "raw.txt"
+        raw.write_bytes(raw.read_bytes() + "医疗".encode())
+        broken = copy.run(".venv/bin/yigai", "validate", "--changed", "HEAD")
+        assert broken.returncode == 1 and "sha256" in broken.stdout and "**invalid**" in broken.stdout
+    finally:
+        copy.run("git", "checkout", "--", "sources", "datapackage", "validation", check=True)
+    assert copy.run("git", "status", "--porcelain", "--untracked-files=all").stdout == ""

@@ -143,7 +143,7 @@ def per_plan(diff: dict[str, Any]) -> list[dict[str, Any]]:
         for change in table.get("changed") or []:
             entry = found[(plan_of(change.get("key") or {}), name)]
             entry["changed"] += 1
-            entry["fields"].update(change.get("fields") or {})
+            entry["fields"].update(list(change.get("fields") or {}))
     order = sorted(found, key=lambda key: (key[0] == SHARED, key[0], key[1]))
     return [{"plan": plan, "table": table, "added": found[(plan, table)]["added"],
              "removed": found[(plan, table)]["removed"], "changed": found[(plan, table)]["changed"],
