@@ -327,7 +327,7 @@ def _build(plan_id: str, tx: Transaction, sources_dir: Path, package_dir: Path, 
     if not report.valid:
         raise ValidationFailed(
             f"the package rebuilt with {plan_id} is not valid, so nothing was added:\n{report.to_text()}",
-            plan_id=plan_id, hint=f"the problems above are in the draft of the new plan: run `yigai add … --no-build` "
+            plan_id=plan_id, hint=f"the problems above came with the new plan: run `yigai add … --no-build` "
                                   "to write its sources only, fix them with facts or corrections, then `make build` "
                                   f"and `yigai validate datapackage --update-counts \"add {plan_id}\"`")
     golden = json.loads((staged_suites / counts.FILE).read_text(encoding="utf-8"))
