@@ -24,3 +24,9 @@ def built_package(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("built") / "datapackage"
     package.run(SOURCES, out)
     return out
+
+
+def pytest_configure(config) -> None:
+    """Register the marker of the checks that must hold for every plan under sources/ (run again, in a temporary
+    copy of the repository, after `yigai add` adds an invented plan: tests/test_contributing.py)."""
+    config.addinivalue_line("markers", "plans: a check that holds for every plan under sources/, whatever it is")

@@ -1,4 +1,4 @@
-"""Small invented plans for tests, and the five committed plans run through the extraction stages (cached)."""
+"""Small invented plans for tests, and the committed plans run through the extraction stages (cached)."""
 
 from __future__ import annotations
 
@@ -99,7 +99,8 @@ def real_plan(plan_id: str) -> RealPlan:
     plan = read_plan(SOURCES / plan_id)
     text = normalise.run(plan.raw_text, plan.text_corrections()).text
     facts = plans.run(text)
-    jurisdiction = divisions.get(str(plan.facts["admin_code"]))
+    code = plan.facts.get("admin_code")
+    jurisdiction = divisions.get(str(code)) if code else facts.jurisdiction
     rows = tasks.run(plan_id, text, facts.body_start)
     resolution = agencies.run(plan_id, text, rows, jurisdiction, registry.load(SOURCES / "agencies.yml"))
     return RealPlan(plan_id, text, rows, resolution.rows, resolution.changes, jurisdiction)

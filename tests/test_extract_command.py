@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import expectations
 import pytest
 from click.testing import CliRunner
 
@@ -169,18 +170,19 @@ def test_usage_errors(tmp_path):
 
 def test_agencies_are_only_those_the_draft_refers_to(repo, tmp_path):
     path = tmp_path / "plan.txt"
-    path.write_bytes((repo / "sources" / "nanjing-2023-01" / "raw.txt").read_bytes())
+    path.write_bytes((repo / "tests" / "add" / "invented-plan.txt").read_bytes())
     result = CliRunner().invoke(main, ["extract", str(path), "--sources", str(repo / "sources")])
     tables = tables_of(result)
     referenced = {r["agency_id"] for name in ("plan_issuers", "responsibilities") for r in tables[name]}
     assert referenced and {a["agency_id"] for a in tables["agencies"]} == referenced
 
 
-def test_draft_of_a_committed_plan_matches_its_build(repo):
-    raw = (repo / "sources" / "qinghai-2019-01" / "raw.txt").read_bytes()
-    result = draft.run(raw, plan_id="qinghai-2019-01")
+@pytest.mark.parametrize("plan_id", expectations.plans_with("draft.targets"))
+def test_draft_of_a_committed_plan_matches_its_build(repo, plan_id):
+    raw = (repo / "sources" / plan_id / "raw.txt").read_bytes()
+    result = draft.run(raw, plan_id=plan_id)
     assert result.encoding == "utf-8" and not result.notes
-    assert len(result.tables["targets"]) == 10
+    assert len(result.tables["targets"]) == expectations.load(plan_id)["draft"]["targets"]
     assert all(result.text[t["char_start"]:t["char_end"]] == t["quote"] for t in result.tables["targets"])
 
 

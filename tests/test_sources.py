@@ -22,26 +22,30 @@ def plan_dirs() -> list[Path]:
     return sources.plan_directories(SOURCES)
 
 
-def test_five_plans_with_provenance():
+@pytest.mark.plans
+def test_every_plan_has_provenance():
     plans = sources.read_sources(SOURCES)
     assert [p.plan_id for p in plans] == sorted(p.plan_id for p in plans)
-    assert len(plans) >= 5
     for plan in plans:
         raw = plan.source["raw"]
         assert raw["sha256"] == hashlib.sha256((plan.directory / "raw.txt").read_bytes()).hexdigest()
-        assert raw["original_name"].endswith(".txt")
+        assert isinstance(raw["original_name"], str) and raw["original_name"].strip()
         assert "url" in raw and "captured" in raw
         assert plan.source["licence"]["status"]
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the original hand-over folder is not beside this clone")
 def test_raw_files_are_byte_for_byte_the_originals():
-    for plan in sources.read_sources(SOURCES):
+    handed_over = [plan for plan in sources.read_sources(SOURCES)
+                   if (SHARED / plan.source["raw"]["original_name"]).is_file()]
+    assert handed_over, "no plan's original is in the hand-over folder"
+    for plan in handed_over:  # plans added later came from elsewhere
         original = SHARED / plan.source["raw"]["original_name"]
         assert original.read_bytes() == plan.raw_bytes, plan.plan_id
 
 
-def copy_plan(tmp_path: Path, plan_id: str = "qinghai-2019-01") -> Path:
+def copy_plan(tmp_path: Path, plan_id: str | None = None) -> Path:
+    plan_id = plan_id or plan_dirs()[0].name
     target = tmp_path / "sources" / plan_id
     shutil.copytree(SOURCES / plan_id, target)
     return target
@@ -55,7 +59,7 @@ def test_changed_raw_byte_stops_the_build(tmp_path):
     with pytest.raises(YigaiError) as excinfo:
         sources.read_plan(folder)
     message = str(excinfo.value)
-    assert "qinghai-2019-01" in message and "raw.txt" in message and "sha256" in message
+    assert folder.name in message and "raw.txt" in message and "sha256" in message
 
 
 def test_source_yml_schema_errors_name_the_field(tmp_path):
@@ -71,7 +75,7 @@ def test_source_yml_schema_errors_name_the_field(tmp_path):
 
 def test_folder_name_must_match_plan_id(tmp_path):
     folder = copy_plan(tmp_path)
-    renamed = folder.with_name("qinghai-2019-02")
+    renamed = folder.with_name(folder.name[:-2] + ("02" if folder.name[-2:] != "02" else "03"))
     folder.rename(renamed)
     with pytest.raises(YigaiError) as excinfo:
         sources.read_plan(renamed)

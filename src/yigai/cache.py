@@ -115,13 +115,16 @@ def decode(data: bytes, key: str) -> Entry | None:
     return Entry(key, header["meta"], sections)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all (temporary file in the same folder, then rename)."""
+def write_atomic(path: Path, data: bytes, prefix: str = ".tmp-") -> None:
+    """Write a file whole or not at all (temporary file `prefix…` in the same folder, then rename); a file that
+    exists keeps its permissions, a new one is readable by all (0644)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644
+    handle, temporary = tempfile.mkstemp(prefix=prefix, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

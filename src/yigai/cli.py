@@ -132,7 +132,7 @@ def build_command(sources_dir: Path, out_dir: Path, jobs: int | None, cache_dir:
 
 
 @command(main, "validate")
-@click.argument("path", type=click.Path(path_type=Path), default=Path("datapackage"), required=False)
+@click.argument("path", type=click.Path(path_type=Path), default=None, required=False)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Report for people (text) or machines (json).")
 @click.option("--fix", is_flag=True,
@@ -148,8 +148,13 @@ def build_command(sources_dir: Path, out_dir: Path, jobs: int | None, cache_dir:
                    "with REASON for every plan whose record changes.")
 @click.option("--strict", is_flag=True,
               help="Also run Frictionless's own row checks (slow: for CI of small packages).")
-def validate_command(path: Path, output_format: str, fix: bool, data_docs: Path | None, suites_dir: Path | None,
-                     update_counts: str | None, strict: bool) -> None:
+@click.option("--changed", "changed_base", is_flag=False, flag_value="", default=None, metavar="[BASE]",
+              help="Review the change since git revision BASE (default: origin/main, else HEAD~1): validate the "
+                   "plans whose sources or rows changed (and every rule across plans) and print a Markdown summary "
+                   "of the rows added, removed and changed per plan and table. Run from the repository root.")
+def validate_command(path: Path | None, output_format: str, fix: bool, data_docs: Path | None,
+                     suites_dir: Path | None, update_counts: str | None, strict: bool,
+                     changed_base: str | None) -> None:
     """Validate a data package (default: datapackage/) or a contribution under sources/.
 
     A package (any copy, e.g. a fork's datapackage/) is checked file by file (safe paths inside the package,
@@ -161,11 +166,18 @@ def validate_command(path: Path, output_format: str, fix: bool, data_docs: Path 
     Problems are grouped by file with resource, row, field, value, expectation and a hint; control characters in
     values are shown escaped.
 
-    Exit status: 0 valid, 1 invalid, 2 usage error.
+    With --changed [BASE], the work tree's sources are built and compared with BASE's package (its committed
+    datapackage/, else the package built from its sources/), from where the work tree branched from BASE; the
+    plans whose sources or rows changed are validated, every rule across plans runs, and the Markdown summary
+    (rows added, removed and changed per plan and table, the fields changed, the version bump, facts and registry
+    entries awaiting review, the report) is printed: the pull-request check writes it to the job summary.
+
+    Exit status: 0 valid, 1 invalid, 2 usage error (also: no git, or BASE is not a commit).
 
     \b
     Example:
       yigai validate datapackage --format json
+      yigai validate --changed origin/main >> "$GITHUB_STEP_SUMMARY"
       yigai validate sources/nanjing-2023-01 --fix
       yigai validate datapackage --data-docs build/data-docs
       yigai validate datapackage --strict
@@ -173,6 +185,15 @@ def validate_command(path: Path, output_format: str, fix: bool, data_docs: Path 
     from yigai import validate
     from yigai.validate.report import visible
 
+    if changed_base is not None:
+        if path is not None or fix or data_docs is not None or update_counts is not None:
+            raise click.UsageError("--changed reviews the repository's sources against a git base: give no PATH, "
+                                   "--fix, --data-docs or --update-counts with it")
+        from yigai.cli_contribute import validate_changed
+
+        validate_changed(changed_base or None, output_format, suites_dir, strict)
+        return
+    path = Path("datapackage") if path is None else path
     try:
         if update_counts is not None and not update_counts.strip():
             raise validate.UsageError("--update-counts needs a reason", field="--update-counts",
@@ -443,6 +464,14 @@ def extract_command(file: Path, output_format: str, table: str | None, plan_id: 
     chosen = {table: result.tables[table]} if table else result.tables
     click.echo(json.dumps(chosen, ensure_ascii=False, indent=2))
 
+
+def _register_contribution_commands() -> None:
+    from yigai import cli_contribute
+
+    cli_contribute.register(main)
+
+
+_register_contribution_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -55,7 +55,8 @@ def _apply_issuers(plan: PlanSource, rows: dict[str, list[dict]], registry: Regi
         if agency is None:
             raise YigaiError(f"issuer {name!r} is not in the agency registry", plan_id=plan.plan_id,
                              file=str(plan.directory / SOURCE_FILE), field="facts.issuers",
-                             hint="add the body to sources/agencies.yml with its full name")
+                             hint="facts.issuers names registry bodies by their full name: correct the name, or "
+                                  "add the body to sources/agencies.yml (see docs/contributing.md, Agencies)")
         found = extracted.get(agency.agency_id)
         curated.append({"plan_id": plan.plan_id, "position": position, "agency_id": agency.agency_id,
                         "mention": found["mention"] if found else None,

@@ -1,4 +1,15 @@
-"""The canonical agency registry (sources/agencies.yml): load it, check it, and look bodies up by name."""
+"""The canonical agency registry (sources/agencies.yml): load it, check it, and look bodies up by name.
+
+An entry is a reviewed body, or a *proposed* one: `yigai add` appends an entry for every body a new plan names that
+the registry lacks, with three review fields after the body's own:
+
+    status: proposed                 # awaiting review; delete these three lines once the entry is confirmed
+    proposed_by: haidian-2021-01     # the plan that needs the body
+    mention: 区卫健委                 # how that plan names it
+
+A proposed entry resolves mentions like any other (the plan that proposed it is built with it), and is listed by
+`yigai validate sources/` (a warning) and `yigai validate --changed` until a reviewer confirms it.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +21,8 @@ from yigai import divisions, english, metadata
 from yigai.errors import YigaiError
 
 AGENCY_ID_PATTERN = re.compile(r"^[0-9]{6}-[a-z]+(-[a-z0-9]+)*$")
+PROPOSED = "proposed"
+REVIEW_FIELDS = ("status", "proposed_by", "mention")
 
 
 @dataclass
@@ -39,11 +52,34 @@ class Agency:
                 "function": self.function, "aliases": "|".join(self.aliases) or None}
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """A registry entry proposed for a new plan and not yet confirmed by a reviewer.
+
+    Attributes:
+        agency_id: the proposed body.
+        proposed_by: the plan_id of the plan that names it.
+        mention: how that plan names the body (None when not recorded).
+        line: the entry's line in the registry file.
+    """
+
+    agency_id: str
+    proposed_by: str
+    mention: str | None = None
+    line: int | None = None
+
+
 @dataclass
 class Registry:
-    """All known agencies, looked up by id or by exact name/alias within a jurisdiction."""
+    """All known agencies, looked up by id or by exact name/alias within a jurisdiction.
+
+    Attributes:
+        agencies: every body by agency_id, reviewed and proposed alike.
+        proposed: the entries still awaiting review (status: proposed), by agency_id.
+    """
 
     agencies: dict[str, Agency] = field(default_factory=dict)
+    proposed: dict[str, Proposal] = field(default_factory=dict)
 
     def add(self, agency: Agency) -> Agency:
         """Add a body (keeps the existing one when the id is already known) and return the registered body."""
@@ -109,4 +145,27 @@ def load(path: Path) -> Registry:
         registry.add(Agency(agency_id=str(item["agency_id"]), name=str(item["name"]),
                             admin_code=str(item["admin_code"]), function=str(item["function"]),
                             aliases=[str(a) for a in aliases]))
+        proposal = _proposal(item, i, where)
+        if proposal is not None:
+            registry.proposed[proposal.agency_id] = proposal
     return registry
+
+
+def _proposal(item: dict, i: int, where: dict) -> Proposal | None:
+    """The review fields of an entry (status, proposed_by, mention), checked; None for a reviewed entry."""
+    from yigai.sources import PLAN_ID_PATTERN
+
+    if not any(key in item for key in REVIEW_FIELDS):
+        return None
+    if item.get("status") != PROPOSED:
+        raise YigaiError(f"entry {i}: status is {item.get('status')!r}; the only status is {PROPOSED!r} (an entry "
+                         "awaiting review), and a reviewed entry has none", field="status", **where,
+                         hint="once the entry is confirmed, delete its status, proposed_by and mention lines")
+    plan_id = item.get("proposed_by")
+    if not isinstance(plan_id, str) or not PLAN_ID_PATTERN.fullmatch(plan_id):
+        raise YigaiError(f"entry {i}: a proposed entry names the plan that needs it (proposed_by: <plan_id>), "
+                         f"not {plan_id!r}", field="proposed_by", **where)
+    mention = item.get("mention")
+    if mention is not None and (not isinstance(mention, (str, int)) or isinstance(mention, bool)):
+        raise YigaiError(f"entry {i}: mention must be the name as the plan prints it", field="mention", **where)
+    return Proposal(str(item["agency_id"]), plan_id, None if mention is None else str(mention), where["row"])

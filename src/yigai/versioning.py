@@ -54,13 +54,24 @@ def bump_version(version: str, level: str) -> str:
     raise YigaiError(f"unknown bump {level!r}", field="bump", hint="use patch, minor or major")
 
 
-def check_bump(level: str, changes: diff.PackageDiff | None) -> None:
+def check_bump(level: str, changes: diff.PackageDiff | None, plans: int = 0) -> None:
     """Refuse a bump smaller than the change requires, or a bump when nothing changed.
+
+    Args:
+        level: the bump asked for.
+        changes: the change since the previous release (None: there is none to compare with).
+        plans: how many plans the new package has; without a previous release every one of them is new, and a
+            new plan needs at least a minor bump.
 
     Raises:
         YigaiError: explaining which change requires which bump.
     """
     if changes is None:
+        if plans and LEVELS.index(level) < LEVELS.index("minor"):
+            raise YigaiError(f"a {level} bump is too small: there is no previous release to compare with, so the "
+                             f"package's {plans} plan(s) are all new — a new plan needs at least a minor bump",
+                             field="bump", hint="use --bump minor, or name the previous release with --since (see "
+                                                "docs/releases.md for the rules)")
         return
     required, reasons = changes.required_bump()
     if required == "none":
@@ -172,6 +183,14 @@ def add_changelog_entry(text: str, version: str, date: dt.date, entry: str) -> s
     return text.rstrip("\n") + "\n\n" + block.rstrip("\n") + "\n"
 
 
+def _plan_count(package_dir: Path) -> int:
+    """Rows of the package's plans table."""
+    import csv
+
+    with open(package_dir / "data" / "plans.csv", encoding="utf-8", newline="") as handle:
+        return sum(1 for _ in csv.DictReader(handle))
+
+
 @dataclass
 class Bump:
     """What a bump did."""
@@ -208,7 +227,7 @@ def bump(project: Project, sources_dir: Path, package_dir: Path, out_dir: Path, 
     candidate = diff.snapshot(package_dir)
     with baseline(project, out_dir, since) as (old, source):
         changes = diff.compare(old, candidate) if old else None
-    check_bump(level, changes)
+    check_bump(level, changes, plans=_plan_count(package_dir))
     old_version = str(metadata.package()["version"])
     new_version = bump_version(old_version, level)
     date = date or last_commit_date(project.root)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+import expectations
 import pytest
-from factories import flattened_table, label, outline_plan, real_plan
+from factories import SOURCES, flattened_table, label, outline_plan, real_plan
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -177,92 +178,46 @@ def test_generated_outlines_are_well_formed(shape, styles):
     check_tree(rows, plan.text)
 
 
-# --- the five committed plans ---------------------------------------------------------------------------------
+# --- the committed plans (facts about each in tests/expected/plans/<plan_id>.yml) --------------------------------
 
-EXPECTED_COUNTS = {  # plan: (top-level sections, tasks of depth 2, tasks of depth 3, annex rows)
-    "wenzhou-lucheng-2017-01": (3, 9, 17, 12),
-    "nanjing-2023-01": (7, 27, 0, 0),
-    "qinghai-2019-01": (6, 29, 3, 0),
-    "sanya-2024-01": (6, 13, 14, 0),
-    "guangdong-2017-01": (5, 15, 0, 0),
-}
+PLAN_IDS = sorted(p.name for p in SOURCES.iterdir() if (p / "raw.txt").is_file())
 
 
-@pytest.mark.parametrize("plan_id", sorted(EXPECTED_COUNTS))
-def test_real_plan_structure(plan_id):
+def outline_counts(plan) -> dict[str, int]:
+    """Tasks of depth 1, 2 and 3, and annex rows."""
+    rows = [t for t in plan.tasks if not t["path"].startswith("A")]
+    return {"sections": sum(t["depth"] == 1 for t in rows), "items": sum(t["depth"] == 2 for t in rows),
+            "subitems": sum(t["depth"] == 3 for t in rows), "annex": len(plan.tasks) - len(rows)}
+
+
+@pytest.mark.plans
+@pytest.mark.parametrize("plan_id", PLAN_IDS)
+def test_every_plan_reads_as_a_well_formed_tree(plan_id):
     plan = real_plan(plan_id)
-    outline_rows = [t for t in plan.tasks if not t["path"].startswith("A")]
-    counts = (sum(t["depth"] == 1 for t in outline_rows), sum(t["depth"] == 2 for t in outline_rows),
-              sum(t["depth"] == 3 for t in outline_rows), sum(t["path"].startswith("A") for t in plan.tasks))
-    assert counts == EXPECTED_COUNTS[plan_id]
     check_tree(plan.tasks, plan.text)
+    for task in plan.tasks:  # item labels are printed where the span says, and the text starts after them
+        if not task["path"].startswith("A"):
+            first = plan.text[task["char_start"] + len(task["label"]):task["char_end"]].strip()
+            assert first.replace("\n", "").replace(" ", "").startswith(task["text"].split("\n")[0][:10])
 
 
-def test_lucheng_rows():
-    plan = real_plan("wenzhou-lucheng-2017-01")
-    item = plan.task("2.1.1")
-    assert (item["label"], item["heading"]) == ("1.", "建立现代医院管理制度")
-    assert item["parent_task_id"] == "wenzhou-lucheng-2017-01:2.1"
-    assert item["text"].endswith("(牵头单位:区卫计局,相关责任单位:区编委办、区发改局、区财政局、区人力社保局)")
-    assert plan.task("2.1")["heading"] == "全面推进公立医院综合改革"
-    assert plan.task("2.3.1")["domain"] == "medical-insurance"
-    assert plan.task("2.5")["domain"] == "private-provision"
-    annex = [t for t in plan.tasks if t["path"].startswith("A")]
-    assert [t["deadline"] for t in annex] == ["2017-06-30"] + ["2017-12-31"] * 6 + ["2018-12-31"] * 3 + [
-        "2017-12-31", "2018-12-31"]
-    assert annex[0]["text"] == "成立医疗服务管理委员会办公室"
-    assert annex[2]["text"] == "制定《鹿城区区级公立医院医疗服务价格改革方案》"
-    # the outline stops at the annex: the last section item does not swallow the table
-    assert "序号" not in plan.task("3.4")["text"]
+@pytest.mark.parametrize("plan_id", expectations.plans_with("outline"))
+def test_real_plan_structure(plan_id):
+    assert outline_counts(real_plan(plan_id)) == expectations.load(plan_id)["outline"]
 
 
-def test_nanjing_rows():
-    plan = real_plan("nanjing-2023-01")
-    assert (plan.task("2.1")["label"], plan.task("2.1")["heading"]) == ("(五)", "全力做好相关改革试点等工作")
-    assert plan.task("4.2")["label"] == "(十三)"
-    assert plan.task("7.1")["heading"] == "加快发展互联网+医疗健康加强医院信息标准化规范化建设"
-    assert (plan.task("1.3")["deadline"], plan.task("1.3")["deadline_text"]) == ("2023-12-31", "年内")
-    # the closing paragraph belongs to the document, not to item (二十七)
-    assert "各区各单位要高度重视" not in plan.task("7.6")["text"]
+@pytest.mark.parametrize("plan_id", expectations.plans_with("tasks"))
+def test_real_plan_rows(plan_id):
+    plan = real_plan(plan_id)
+    for path, spec in expectations.load(plan_id)["tasks"].items():
+        assert expectations.mismatches(plan.task(path), spec) == {}, f"{plan_id} task {path}"
 
 
-def test_sanya_rows():
-    plan = real_plan("sanya-2024-01")
-    assert plan.task("3.1")["heading"] == "构建全市“一张网”"
-    assert plan.task("3.1")["text"].startswith("构建全市“一张网”\n围绕人民群众")
-    assert plan.task("3.2.1")["label"] == "6."
-    merged = plan.task("3.4.3")
-    assert merged["label"] == "13." and "\n14.到2025年底" in merged["text"]
-    assert (plan.task("3.4.4")["label"], plan.task("3.4.4")["heading"]) == ("15.", "数字化转型工程")
-    assert [c.kind for c in plan.changes].count("outline-continuation") == 1
-    assert plan.task("5.2")["deadline"] == "2025-10-31"
-    assert plan.task("5.1")["deadline_text"] == "2023年10月底前"
-
-
-def test_qinghai_rows():
-    plan = real_plan("qinghai-2019-01")
-    goal = plan.task("1.3.1")
-    assert goal["heading"] is None and goal["label"] in ("1.", "１.")
-    assert goal["deadline"] == "2019-12-31"
-    assert plan.task("1.2")["text"].startswith("基本原则。\n统筹资源")
-    assert "本方案自印发之日起实施" not in plan.task("6.4")["text"]
-
-
-def test_guangdong_rows():
-    plan = real_plan("guangdong-2017-01")
-    assert plan.task("5.1")["deadline"] == "2017-10-31"
-    assert plan.task("2")["heading"] == "逐步形成多种形式的医联体组织模式"
-    assert plan.task("2.1")["domain"] == "tiered-care"
-
-
-def test_item_labels_are_printed_where_the_span_says():
-    for plan_id in EXPECTED_COUNTS:
-        plan = real_plan(plan_id)
-        for task in plan.tasks:
-            assert plan.text[task["char_start"]:task["char_end"]].startswith(task["label"])
-            if not task["path"].startswith("A"):
-                first = plan.text[task["char_start"] + len(task["label"]):task["char_end"]].strip()
-                assert first.replace("\n", "").replace(" ", "").startswith(task["text"].split("\n")[0][:10])
+@pytest.mark.parametrize("plan_id", expectations.plans_with("outline_report"))
+def test_real_plan_outline_report(plan_id):
+    kinds = [c.kind for c in real_plan(plan_id).changes]
+    for kind, count in expectations.load(plan_id)["outline_report"].items():
+        assert kinds.count(kind) == count, kind
 
 
 def test_label_helper_styles():

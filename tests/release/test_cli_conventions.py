@@ -27,14 +27,17 @@ def missing_path_invocations(tmp_path, built_package) -> dict[str, list[str]]:
         "cite": ["cite", "--package", nowhere],
         "download": ["download", nowhere + ".zip", "--dest", str(tmp_path / "out")],
         "docs": ["docs", "--package", nowhere, "--no-site"],
+        "add": ["add", nowhere, "--plan-id", "nowhere-2024-01", "--package", str(tmp_path / "out")],
     }
 
 
-def test_every_command_is_covered(tmp_path, built_package):
-    assert set(missing_path_invocations(tmp_path, built_package)) >= set(main.commands) - {"add"}
+def test_every_command_is_covered(tmp_path, built_package, repo, release_archive):
+    assert set(missing_path_invocations(tmp_path, built_package)) == set(main.commands)
+    assert set(data_commands(repo, built_package, release_archive, tmp_path)) == set(main.commands) - {"build", "docs"}
 
 
-@pytest.mark.parametrize("name", ["build", "validate", "extract", "release", "diff", "cite", "download", "docs"])
+@pytest.mark.parametrize("name", ["build", "validate", "extract", "release", "diff", "cite", "download", "docs",
+                                  "add"])
 def test_a_missing_path_is_a_usage_error_in_every_command(name, tmp_path, built_package, repo, monkeypatch):
     monkeypatch.chdir(repo)
     result = CliRunner().invoke(main, missing_path_invocations(tmp_path, built_package)[name])
@@ -67,10 +70,19 @@ def data_commands(repo, built_package, release_archive, tmp_path) -> dict[str, l
         "diff": ["diff", str(built_package), str(built_package)],
         "cite": ["cite"],
         "download": ["download", str(release_archive), "--dest", str(tmp_path / "dl")],
+        "add": ["add", str(repo / "tests" / "add" / "invented-plan.txt"), "--plan-id", "invented-2024-01",
+                "--sources", str(_sources_copy(repo, tmp_path)), "--no-build"],
     }
 
 
-@pytest.mark.parametrize("name", ["validate", "extract", "release", "diff", "cite", "download"])
+def _sources_copy(repo, tmp_path):
+    import shutil
+
+    shutil.copytree(repo / "sources", tmp_path / "sources", dirs_exist_ok=True)
+    return tmp_path / "sources"
+
+
+@pytest.mark.parametrize("name", ["validate", "extract", "release", "diff", "cite", "download", "add"])
 def test_every_command_that_prints_data_has_json(name, repo, built_package, release_archive, tmp_path, monkeypatch):
     monkeypatch.chdir(repo)
     args = data_commands(repo, built_package, release_archive, tmp_path)[name]

@@ -149,3 +149,10 @@ def test_new_entries_in_the_corrections_report_alone_are_a_patch(built_package, 
     path.write_text("".join(lines[:-1]), encoding="utf-8")
     rehash(fewer)
     assert diff.run(fewer, built_package).required_bump()[0] == "patch"
+
+
+def test_without_a_previous_release_every_plan_is_new_so_at_least_minor():
+    with pytest.raises(YigaiError, match="at least a minor"):
+        versioning.check_bump("patch", None, plans=6)
+    versioning.check_bump("minor", None, plans=6)
+    versioning.check_bump("patch", None, plans=0)

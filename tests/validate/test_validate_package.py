@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from validate_helpers import REPO, a_task, append_row, first_plan, problems_of, read_table, write_table
 
@@ -15,12 +16,14 @@ def run(path, suites_dir):
     return validate.run(path, suites_dir=suites_dir)
 
 
+@pytest.mark.plans
 def test_the_clean_package_passes(built_package, suites_dir):
     report = run(built_package, suites_dir)
     assert report.valid, report.to_text()
     assert report.checked == ["files", "frictionless", "rules", "suites", "golden-counts"]
 
 
+@pytest.mark.plans
 def test_the_committed_golden_counts_match_the_build(built_package):
     """validation/golden_counts.json says how many rows each plan has: a change that moves a count updates it."""
     report = validate.run(built_package, suites_dir=REPO / "validation")

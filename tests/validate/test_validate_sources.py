@@ -13,7 +13,9 @@ from validate_helpers import REPO, problems_of
 from yigai import validate
 from yigai.validate import fix
 
-PLAN = "nanjing-2023-01"
+# Any plan will do: the first one whose source.yml states its admin_code.
+PLAN = next(p.name for p in sorted((REPO / "sources").iterdir()) if (p / "source.yml").is_file() and
+            (yaml.safe_load((p / "source.yml").read_text(encoding="utf-8")).get("facts") or {}).get("admin_code"))
 
 
 @pytest.fixture()
@@ -34,6 +36,7 @@ def add_correction(plan_dir: Path, correction: dict) -> int:
     return len(items)
 
 
+@pytest.mark.plans
 def test_the_committed_sources_pass(suites_dir):
     report = validate.run(REPO / "sources", suites_dir=suites_dir)
     assert report.valid, report.to_text()
@@ -42,7 +45,7 @@ def test_the_committed_sources_pass(suites_dir):
 
 def test_an_edited_raw_file_is_named(sources_copy, suites_dir):
     raw = sources_copy / PLAN / "raw.txt"
-    raw.write_bytes(raw.read_bytes().replace("医疗".encode(), "醫療".encode(), 1))
+    raw.write_bytes(raw.read_bytes() + "医疗".encode())
     report = validate.run(sources_copy / PLAN, suites_dir=suites_dir)
     assert not report.valid
     [problem] = problems_of(report, "sha256")
@@ -100,22 +103,26 @@ def test_a_registry_problem_is_named(sources_copy, suites_dir):
 
 def test_a_new_plan_needs_golden_counts_with_a_reason(sources_copy, suites_dir, tmp_path):
     """The contribution guide's loop: add a plan folder, validate it, record its counts, validate again."""
-    new = sources_copy / "newtown-2023-01"
-    new.mkdir()
+    newtown = f"newtown-{PLAN.split('-')[-2]}-01"  # a plan issued in the same year
+    new = sources_copy / newtown
+    shutil.copytree(sources_copy / PLAN, new)
     raw = (sources_copy / PLAN / "raw.txt").read_bytes() + "\n另一份文件的末行。\n".encode()
     (new / "raw.txt").write_bytes(raw)
     source = (sources_copy / PLAN / "source.yml").read_text(encoding="utf-8")
     old_sha = yaml.safe_load(source)["raw"]["sha256"]
-    (new / "source.yml").write_text(source.replace(f"plan_id: {PLAN}", "plan_id: newtown-2023-01").replace(
+    (new / "source.yml").write_text(source.replace(PLAN, newtown).replace(
         old_sha, hashlib.sha256(raw).hexdigest()), encoding="utf-8")
+    if (new / "corrections.yml").is_file():
+        corrections = (new / "corrections.yml").read_text(encoding="utf-8")
+        (new / "corrections.yml").write_text(corrections.replace(PLAN, newtown), encoding="utf-8")
     suites = tmp_path / "validation"
     shutil.copytree(suites_dir, suites)
     report = validate.run(new, suites_dir=suites)
     [problem] = problems_of(report, "golden-counts")
-    assert "newtown-2023-01" in problem.message and "--update-counts" in problem.hint
-    report = validate.run(new, suites_dir=suites, update_counts="add newtown-2023-01")
+    assert newtown in problem.message and "--update-counts" in problem.hint
+    report = validate.run(new, suites_dir=suites, update_counts=f"add {newtown}")
     assert report.valid, report.to_text()
-    assert any("newtown-2023-01" in line for line in report.fixed)
+    assert any(newtown in line for line in report.fixed)
     assert PLAN in (suites / "golden_counts.json").read_text(encoding="utf-8"), "other plans' counts are kept"
 
 
@@ -124,7 +131,10 @@ def test_fix_repairs_yaml_mechanically_and_never_touches_raw(sources_copy, suite
     raw_before = (plan / "raw.txt").read_bytes()
     path = plan / "source.yml"
     text = path.read_text(encoding="utf-8")
-    broken = text.replace('admin_code: "320100"', 'admin_code: "３２０１００"  ').replace(
+    code = str(yaml.safe_load(text)["facts"]["admin_code"])
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in code)
+    assert f'admin_code: "{code}"' in text
+    broken = text.replace(f'admin_code: "{code}"', f'admin_code: "{wide}"  ').replace(
         f"plan_id: {PLAN}", f"plan_id: {PLAN} \t").replace("\n", "\r\n")
     path.write_bytes(("\ufeff" + broken).encode("utf-8"))
     before = validate.run(plan, suites_dir=suites_dir)
@@ -134,7 +144,7 @@ def test_fix_repairs_yaml_mechanically_and_never_touches_raw(sources_copy, suite
     assert path.read_text(encoding="utf-8") == text
     assert (plan / "raw.txt").read_bytes() == raw_before
     changes = "\n".join(report.fixed)
-    assert "byte order mark" in changes and "CRLF" in changes and "trailing" in changes and "３２０１００" in changes
+    assert "byte order mark" in changes and "CRLF" in changes and "trailing" in changes and wide in changes
 
 
 def test_fix_leaves_meaningful_text_alone():

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from yigai import package, pipeline, registry as registry_module, sources
+from yigai import newplan, package, pipeline, registry as registry_module, sources
 from yigai.errors import StaleCorrectionError, YigaiError
 from yigai.validate import fix
 from yigai.validate.report import WARNING, Problem
@@ -96,6 +96,10 @@ def check_plan_files(directory: Path, root: Path | None = None) -> list[Problem]
     if _readable(found):
         problems += [_from_error("source-yml", e) for e in sources.check_source_yml(source, source_path, plan_id,
                                                                                      lines)]
+        problems += [Problem("review", f"marked for review: {why}", file=str(source_path), row=line,
+                             severity=WARNING, hint="check the fact against the page, correct it if needed, then "
+                                                    "delete the '# REVIEW:' marker")
+                     for line, why in newplan.review_markers(source_path)]
     raw = source.get("raw") if isinstance(source, dict) else None
     if raw_path.is_file() and isinstance(raw, dict):
         data = raw_path.read_bytes()
@@ -140,6 +144,16 @@ def _same_raw_twice(selected: list[Path], root: Path) -> list[Problem]:
     return problems
 
 
+def proposed_entries(registry: registry_module.Registry, registry_path: Path) -> list[Problem]:
+    """A warning for every registry entry `yigai add` proposed that no reviewer has confirmed yet."""
+    return [Problem("proposed-agency", f"{p.agency_id} is proposed for {p.proposed_by} and awaits review",
+                    file=str(registry_path), row=p.line, field="status",
+                    value=registry.agencies[p.agency_id].name, severity=WARNING,
+                    hint="check the name, function and aliases against the plan, then delete the entry's status, "
+                         "proposed_by and mention lines")
+            for p in sorted(registry.proposed.values(), key=lambda p: p.agency_id)]
+
+
 def _run_pipeline(directory: Path, registry_path: Path) -> tuple[sources.PlanSource | None, list[Problem]]:
     """Run one plan through every stage; a stale correction or any other failure becomes a Problem."""
     try:
@@ -176,7 +190,7 @@ def check(directory: Path, single_plan: bool, suites_dir: Path, data_docs: Path 
         problems += found
         if _readable(found):
             try:
-                registry_module.load(registry_path)
+                problems += proposed_entries(registry_module.load(registry_path), registry_path)
             except YigaiError as exc:
                 problems.append(_from_error("registry", exc, str(registry_path)))
     checked = ["sources"]
