@@ -56,6 +56,8 @@ def test_every_division_gets_a_latin_name():
      "Secondary public hospitals of Zhejiang Province"),
     ("330000-medical-alliance-lead", "浙江省各医疗联合体牵头医院", "330000", "medical-alliance",
      "Lead hospitals of all medical alliances of Zhejiang Province"),
+    ("330521-healthcare-security", "湖州市德清县医疗保障分局", "330521", "healthcare-security",
+     "Healthcare Security Sub-bureau of Deqing County, Huzhou"),
     ("330106-primary-care", "杭州市西湖区社区卫生服务中心", "330106", "primary-care",
      "Community Health Service Center of Xihu District, Hangzhou"),
     ("120000-government-binhai", "天津滨海新区管理委员会", "120000", "government",

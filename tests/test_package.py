@@ -100,3 +100,16 @@ def test_published_texts_are_clean(built_package):
         assert "\ufffd" not in text and "?" not in text, path.name
         for spam in ("彩票", "娱乐平台", "足彩", "视频", "午夜"):
             assert spam not in text, (spam, path.name)
+
+
+def test_the_built_package_folder_is_not_private(tmp_path):
+    """The package folder replaces the old one with the mode a plain mkdir gives (not mkdtemp's 0700)."""
+    import os
+
+    from yigai import package
+
+    out = tmp_path / "datapackage"
+    package.write({"README.md": b"x\n"}, out)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~umask

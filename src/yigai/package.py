@@ -125,6 +125,7 @@ def staging(out_dir: Path) -> Iterator[Path]:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
+        _publish_mode(folder)
         yield folder
         backup = None
         if out_dir.exists():
@@ -136,6 +137,13 @@ def staging(out_dir: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+def _publish_mode(folder: Path) -> None:
+    """Give a staging folder the mode of a folder made with mkdir (mkdtemp makes it private, 0700)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    folder.chmod(0o777 & ~umask)
 
 
 def write(files: dict[str, bytes], out_dir: Path) -> None:
