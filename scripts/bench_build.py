@@ -1,9 +1,13 @@
 """Benchmark `yigai build` and `yigai diff` at scale, against today's code (a git ref) measured in the same run.
 
-Synthetic sources of N plans are copies of the committed plans under new plan ids (the registry is the committed
-one). For each N the script prints, for this tree's code: a cold build (empty cache), a no-op rebuild, a rebuild
-after one plan's source.yml changed; for the peer (the code at --peer, `git archive`d into a temporary folder and
-run with the same interpreter; by default the commit this branch started from): a build of the same sources; and checks that both packages are byte-identical.
+Synthetic sources of N plans are copies of the committed plans under new plan ids, with the shared inputs (the files
+directly under sources/: the agency registry, the indicator code list) of the tree that builds them: this tree's for
+this tree, the ref's own for the peer (the registry's format moved with the code). For each N the script prints, for
+this tree's code: a cold build (empty cache), a no-op rebuild, a rebuild after one plan's source.yml changed (a
+comment: the package stays the same), and whether the three packages are byte-identical; for the peer (the code at
+--peer, `git archive`d into a temporary folder and run with the same interpreter; by default PEER, the code before
+this wave's work on the build): a build of the same plans. The peer's extraction does less than this tree's (no
+prose responsibilities, collective bodies or indicator codes), so the ratio understates the build's own speed-up.
 Times are wall-clock seconds (and the CPU seconds of all the build's processes, which a busy machine
 distorts less); memory is the peak, over the run, of the summed PSS of the build's processes (the
 main process, the forkserver and its workers), sampled every 50 ms. From the cold builds it fits the growth
@@ -37,6 +41,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 MIB = 1024 * 1024
+PEER = "9ff6678"  # the code before this wave's build work (issue 12): single process, no cache, rows in memory
 
 
 def _letters(i: int) -> str:
@@ -47,12 +52,24 @@ def _letters(i: int) -> str:
     return out
 
 
-def write_sources(n: int, out: Path) -> list[str]:
-    """Write n plans (copies of the committed ones under new ids) and the registry; return the plan ids."""
+def shared_inputs(ref: str | None = None) -> dict[str, bytes]:
+    """The files directly under sources/ (registry, code lists): this tree's, or those at a git ref."""
+    if ref is None:
+        return {p.name: p.read_bytes() for p in sorted((REPO / "sources").iterdir()) if p.is_file()}
+    listing = subprocess.run(["git", "-C", str(REPO), "ls-tree", ref, "sources/"], check=True, capture_output=True,
+                             text=True).stdout
+    names = [line.split("\t", 1)[1] for line in listing.splitlines() if line.split()[1] == "blob"]
+    return {Path(name).name: subprocess.run(["git", "-C", str(REPO), "show", f"{ref}:{name}"], check=True,
+                                            capture_output=True).stdout for name in names}
+
+
+def write_sources(n: int, out: Path, shared: dict[str, bytes]) -> list[str]:
+    """Write n plans (copies of the committed ones under new ids) and the shared inputs; return the plan ids."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     originals = sorted(p for p in (REPO / "sources").iterdir() if p.is_dir())
-    shutil.copyfile(REPO / "sources" / "agencies.yml", out / "agencies.yml")
+    for name, data in shared.items():
+        (out / name).write_bytes(data)
     ids = []
     for i in range(n):
         original = originals[i % len(originals)]
@@ -147,6 +164,7 @@ class Peer:
     """Today's code: the src/ folder of a git ref, run with this interpreter."""
 
     def __init__(self, ref: str, folder: Path):
+        self.shared = shared_inputs(ref)
         archive = subprocess.run(["git", "-C", str(REPO), "archive", ref, "src"], check=True, capture_output=True)
         subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
         self.env = dict(os.environ, PYTHONPATH=str(folder / "src"))
@@ -163,29 +181,34 @@ def ours(*args: str) -> list[str]:
 
 def bench_sizes(sizes: list[int], jobs: int, peer: Peer, work: Path) -> list[dict]:
     results = []
+    shared = shared_inputs()
     for n in sizes:
-        sources = work / f"sources-{n}"
-        ids = write_sources(n, sources)
+        sources, peer_sources = work / f"sources-{n}", work / f"peer-sources-{n}"
+        ids = write_sources(n, sources, shared)
+        write_sources(n, peer_sources, peer.shared)
         cache_dir, out, peer_out = work / f"cache-{n}", work / f"out-{n}", work / f"peer-{n}"
         build = ["build", "--sources", str(sources), "--out", str(out), "--cache-dir", str(cache_dir),
                  "--jobs", str(jobs)]
         row = {"plans": n}
         row["peer_s"], row["peer_mem"], row["peer_cpu"] = measure(
-            peer.command("build", "--sources", str(sources), "--out", str(peer_out)), env=peer.env)
+            peer.command("build", "--sources", str(peer_sources), "--out", str(peer_out)), env=peer.env)
         row["cold_s"], row["cold_mem"], row["cold_cpu"] = measure(ours(*build))
-        row["identical"] = digest(out) == digest(peer_out)
+        cold = digest(out)
         row["noop_s"], row["noop_mem"], _ = measure(ours(*build))
+        noop = digest(out)
         changed = sources / ids[len(ids) // 2] / "source.yml"
         changed.write_text(changed.read_text(encoding="utf-8") + "# reviewed again\n", encoding="utf-8")
         row["one_s"], row["one_mem"], _ = measure(ours(*build))
+        row["identical"] = cold == noop == digest(out)
         results.append(row)
         print(f"{n:>6} plans: today {row['peer_s']:6.1f} s ({row['peer_cpu']:6.1f} s CPU) {row['peer_mem'] / MIB:5.0f} "
               f"MiB | cold {row['cold_s']:6.1f} s ({row['cold_cpu']:6.1f} s CPU) {row['cold_mem'] / MIB:4.0f} MiB "
               f"({row['peer_s'] / row['cold_s']:.2f}x; CPU {row['peer_cpu'] / row['cold_cpu']:.2f}x) | no-op "
               f"{row['noop_s']:5.2f} s ({100 * row['noop_s'] / row['cold_s']:.1f}%) | one changed {row['one_s']:5.2f} s "
-              f"({100 * row['one_s'] / row['cold_s']:.1f}%) | same bytes: {row['identical']}", flush=True)
-        shutil.rmtree(sources)
-        shutil.rmtree(peer_out)
+              f"({100 * row['one_s'] / row['cold_s']:.1f}%) | cold, no-op, one changed: same bytes: "
+              f"{row['identical']}", flush=True)
+        for folder in (sources, peer_sources, peer_out):
+            shutil.rmtree(folder)
     return results
 
 
@@ -266,17 +289,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200, 1000], help="numbers of plans")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="worker processes")
-    parser.add_argument("--peer", default=None, help="git ref of today's code to compare with (default: the commit "
-                        "this branch started from, git merge-base HEAD main)")
+    parser.add_argument("--peer", default=PEER, help="git ref of today's code to compare with (default: %(default)s, "
+                        "the code before this wave's work on the build)")
     parser.add_argument("--diff-rows", type=int, default=1_000_000, help="task rows per package for the diff")
     parser.add_argument("--peer-diff-rows", type=int, default=200_000,
                         help="task rows for the peer's diff (0: skip; it needs ~10 GiB at 1M rows)")
     parser.add_argument("--project", type=int, default=10_000, help="number of plans to project to")
     parser.add_argument("--skip-diff", action="store_true", help="only benchmark the build")
     args = parser.parse_args()
-    if args.peer is None:
-        args.peer = subprocess.run(["git", "-C", str(REPO), "merge-base", "HEAD", "main"], check=True,
-                                   capture_output=True, text=True).stdout.strip()[:12]
     with tempfile.TemporaryDirectory(prefix="yigai-bench-", dir=REPO / "build" if (REPO / "build").is_dir()
                                      else None) as temp:
         work = Path(temp)
