@@ -33,6 +33,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from yigai.changes import Change
 from yigai.extract import plans as extract_plans
@@ -75,6 +76,12 @@ def _context(text: str, facts: extract_plans.PlanFacts) -> Context:
     return ctx
 
 
+@lru_cache(maxsize=8)
+def _splitters(breaks: str) -> re.Pattern:
+    """The characters `split` looks at: brackets and the given break characters."""
+    return re.compile("[()" + re.escape(breaks) + "]")
+
+
 def split(folded: str, start: int, end: int, breaks: str) -> list[tuple[int, int]]:
     """Split folded[start:end] at break characters outside parentheses; returns stripped (start, end) pairs.
 
@@ -83,8 +90,8 @@ def split(folded: str, start: int, end: int, breaks: str) -> list[tuple[int, int
     """
     pieces, depth, begin = [], 0, start
     last_close = folded.rfind(")", start, end)
-    for i in range(start, end):
-        char = folded[i]
+    for match in _splitters(breaks).finditer(folded, start, end):
+        i, char = match.start(), match.group()
         if char == "(" and i < last_close:
             depth += 1
         elif char == ")" and depth:

@@ -62,12 +62,33 @@ def _domain_rules() -> tuple[int, tuple[tuple[str, tuple[str, ...]], ...]]:
     return int(data.get("heading_weight", 1)), rules
 
 
+@lru_cache(maxsize=1)
+def _keywords_by_first_character() -> dict[str, tuple[tuple[int, str], ...]]:
+    """(domain's index, keyword) of every keyword, by its first character ("" for an empty keyword)."""
+    index: dict[str, list[tuple[int, str]]] = {}
+    for d, (_, keywords) in enumerate(_domain_rules()[1]):
+        for keyword in keywords:
+            index.setdefault(keyword[:1], []).append((d, keyword))
+    return {first: tuple(pairs) for first, pairs in index.items()}
+
+
 def domain_of(heading: str | None, body: str) -> str | None:
-    """The reform area of a task by the keyword rules of domains.yml (None when no keyword occurs)."""
+    """The reform area of a task by the keyword rules of domains.yml (None when no keyword occurs).
+
+    Only keywords whose first character occurs in the task are counted: the others occur nowhere.
+    """
     weight, rules = _domain_rules()
+    index = _keywords_by_first_character()
+    present = set(body)
+    if heading:
+        present.update(heading)
+    present.add("")
+    scores = [0] * len(rules)
+    for first in present.intersection(index):
+        for d, keyword in index[first]:
+            scores[d] += body.count(keyword) + (weight * heading.count(keyword) if heading else 0)
     best, best_score = None, 0
-    for domain, keywords in rules:
-        score = sum(body.count(k) + (weight * heading.count(k) if heading else 0) for k in keywords)
+    for (domain, _), score in zip(rules, scores):
         if score > best_score:
             best, best_score = domain, score
     return best

@@ -21,6 +21,7 @@ MAX_READINGS = 256
 _FRAGMENT = re.compile(r"([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})\)")
 _FULLWIDTH_AS_ASCII = ";,:!"  # full-width punctuation the serving site rewrote as ASCII (two GBK bytes each)
 _TRAIL_ASCII = re.compile(r"[@-~]")  # bytes 0x40-0x7E: a GBK trail byte that shows as one ASCII character
+_SEED_CANDIDATE = re.compile("[?\ufffd\ue000-\uf8ff]")  # the only characters _is_seed can accept
 
 
 def _is_pua(ch: str) -> bool:
@@ -114,7 +115,8 @@ def find_runs(text: str) -> list[Run]:
     """
     runs: list[Run] = []
     i = 0
-    while i < len(text):
+    while (candidate := _SEED_CANDIDATE.search(text, i)) is not None:
+        i = candidate.start()
         if not _is_seed(text, i):
             i += 1
             continue
