@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from yigai import divisions
+from yigai import divisions, textscan
 from yigai.extract import collectives
 from yigai.extract.clauses import BODY_SUFFIX, Mention
 
@@ -176,7 +176,7 @@ def _by(chunk: str, start: int) -> list[Mention]:
     out: list[Mention] = []
     for match in BY.finditer(chunk):
         tail = chunk[match.end():match.end() + MAX_SUBJECT + 10]
-        for verb in BY_VERB.finditer(tail):
+        for verb in textscan.finditer(BY_VERB, tail):
             if verb.start() < 2:
                 continue
             subject = tail[:verb.start()]
@@ -196,7 +196,7 @@ def _by(chunk: str, start: int) -> list[Mention]:
 
 def _with(chunk: str, position: int, offset: int) -> list[Mention]:
     """会同Y…: the bodies Y, up to the next verb, are co."""
-    verb = VERB.search(chunk, position + 2)
+    verb = textscan.search(VERB, chunk, position + 2)
     end = verb.start() if verb else len(chunk)
     return _mentions(_bodies(chunk[position:end], offset + position) or [], "co")
 
@@ -236,7 +236,7 @@ def _read_chunk(chunk: str, offset: int, led: bool) -> list[Mention]:
         found = _bodies(owner.group("x"), offset)
         if found:
             return _mentions(found, "lead")
-    for k, verb in enumerate(VERB.finditer(chunk, 0, MAX_SUBJECT + 8)):
+    for k, verb in enumerate(textscan.finditer(VERB, chunk, 0, MAX_SUBJECT + 8)):
         if k >= MAX_VERBS:
             break
         by = chunk.find("由", 0, verb.start())

@@ -96,11 +96,14 @@ def domain_of(heading: str | None, body: str) -> str | None:
 
 def _without(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
     """text[start:end] with the given spans blanked out."""
-    chars = list(text[start:end])
-    for s, e in spans:
-        for i in range(max(s, start), min(e, end)):
-            chars[i - start] = " "
-    return "".join(chars)
+    pieces, position = [], start
+    for s, e in sorted((max(s, start), min(e, end)) for s, e in spans):
+        if e > position and s < e:
+            s = max(s, position)
+            pieces += [text[position:s], " " * (e - s)]
+            position = e
+    pieces.append(text[position:end])
+    return "".join(pieces)
 
 
 def _row(plan_id: str, path: str, parent: str | None, depth: int, position: int, label: str, heading: str | None,
