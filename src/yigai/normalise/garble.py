@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -215,7 +216,7 @@ class _Usage:
     def __init__(self, text: str):
         plain = strip_pinyin(text)
         self.chars = Counter(plain)
-        self.pairs = Counter(plain[i:i + 2] for i in range(len(plain) - 1))
+        self.pairs = Counter(map(operator.add, plain, plain[1:]))  # plain[i:i + 2] at every i
 
     def rank(self, slot: tuple[str, ...], before: str, after: str) -> list[str]:
         """Candidates of one slot, best first: pairs with the neighbours seen in the document, then frequency."""

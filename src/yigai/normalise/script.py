@@ -39,6 +39,8 @@ def is_pinyin(content: str) -> bool:
 
 def pinyin_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the inline pinyin annotations, e.g. the "(guān)" of "關(guān)于"."""
+    if "(" not in text and "（" not in text:
+        return []
     return [m.span() for m in PINYIN_ANNOTATION.finditer(text) if is_pinyin(m.group(1))]
 
 
