@@ -183,11 +183,19 @@ def clean(ctx: Context, para: Paragraph, start: int, end: int, drop: list[tuple[
     return words.strip()
 
 
+def clause_figures(ctx: Context, para: Paragraph, start: int, end: int) -> list[Figure]:
+    """The figures of folded[start:end] that may be targets (see `valid`)."""
+    return [f for f in find_figures(ctx.folded, start, end) if valid(ctx, para, f)]
+
+
 def read_clause(ctx: Context, para: Paragraph, sentence: Sentence, seed: Deadline | None, start: int,
-                end: int) -> list[Found]:
-    """The targets of folded[start:end], one clause of a sentence whose state is carried in `sentence`."""
+                end: int, figures: list[Figure] | None = None) -> list[Found]:
+    """The targets of folded[start:end], one clause of a sentence whose state is carried in `sentence`.
+
+    `figures` are the clause's clause_figures when the caller has them already.
+    """
     folded = ctx.folded
-    figures = [f for f in find_figures(folded, start, end) if valid(ctx, para, f)]
+    figures = clause_figures(ctx, para, start, end) if figures is None else figures
     each = next(target_scopes.each(folded, start, end), None)
     if each and (not figures or each.start() < figures[0].start):
         sentence.scope = ctx.text[each.start():each.end()]

@@ -40,7 +40,8 @@ from yigai.extract import plans as extract_plans
 from yigai.extract import target_tables
 from yigai.extract.deadlines import Deadline, find_deadlines, period_end
 from yigai.extract.figures import Found, fold
-from yigai.extract.target_clauses import MASKS, MAX_CLAUSE, Context, Paragraph, Sentence, read_clause
+from yigai.extract.target_clauses import (MASKS, MAX_CLAUSE, Context, Paragraph, Sentence, clause_figures,
+                                          read_clause)
 
 CLAUSE_BREAKS = ",;。!?:\n"
 SENTENCE_BREAKS = ";。!?\n"
@@ -142,12 +143,17 @@ def _paragraph(ctx: Context, para: Paragraph, seed: Deadline | None) -> list[Fou
     found: list[Found] = []
     clauses, c = para.clauses, 0
     for s_start, s_end in split(ctx.folded, para.start, para.end, SENTENCE_BREAKS):
-        sentence = Sentence()
         while c < len(clauses) and clauses[c][0] < s_start:
             c += 1
+        first = c
         while c < len(clauses) and clauses[c][0] < s_end:
-            found += read_clause(ctx, para, sentence, seed, *clauses[c])
             c += 1
+        figures = [clause_figures(ctx, para, *clauses[k]) for k in range(first, c)]
+        if not any(figures):
+            continue  # a sentence without figures states no target (what its clauses carry ends with it)
+        sentence = Sentence()
+        for k, clause in zip(range(first, c), figures):
+            found += read_clause(ctx, para, sentence, seed, *clauses[k], figures=clause)
     return found
 
 
