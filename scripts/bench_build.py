@@ -15,12 +15,15 @@ exponent (log time against log N) and a line (seconds per plan), and projects ti
 
 Then it writes two packages whose tasks table has --diff-rows rows (the committed build's tasks copied under new
 outline numbers; the second with 1% of rows changed, 0.5% removed and 0.5% added) and times `yigai diff --format
-json` between them; the peer's diff is timed on packages of --peer-diff-rows rows (its memory grows with the rows).
+json` between them, for this tree and for the code of each --diff-engine ref (e.g. DUCKDB_DIFF, the diff by key in
+DuckDB), whose report must be the same; the peer's diff is timed on packages of --peer-diff-rows rows (its memory
+grows with the rows). A projection "on N idle cores" divides the CPU seconds by the processes that build in
+parallel: what the build takes when it has the cores to itself (the wall-clock projection depends on the load).
 
 The machine may be shared: run it when it is quiet, and read the ratios (measured in the same run) before the
 absolute times. Usage:
 
-    .venv/bin/python scripts/bench_build.py [--sizes 50 200 1000] [--jobs 2] [--peer REF]
+    .venv/bin/python scripts/bench_build.py [--sizes 50 200 1000] [--jobs 2] [--peer REF] [--diff-engine REF]
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 MIB = 1024 * 1024
+DUCKDB_DIFF = "b797bf0"  # main when issue 12's first part landed: `yigai diff` by key in DuckDB
 PEER = "9ff6678"  # the code before this wave's build work (issue 12): single process, no cache, rows in memory
 
 
@@ -164,6 +168,7 @@ class Peer:
     """Today's code: the src/ folder of a git ref, run with this interpreter."""
 
     def __init__(self, ref: str, folder: Path):
+        self.ref = ref
         self.shared = shared_inputs(ref)
         archive = subprocess.run(["git", "-C", str(REPO), "archive", ref, "src"], check=True, capture_output=True)
         subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
@@ -219,16 +224,19 @@ def fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
     return my - b * mx, b
 
 
-def summarise(results: list[dict], target: int) -> None:
+def summarise(results: list[dict], target: int, jobs: int) -> None:
     if len(results) < 2:
         return
     ns = [r["plans"] for r in results]
-    for label, key in (("this tree", "cold"), ("today", "peer")):
+    for label, key, workers in (("this tree", "cold", jobs), ("today", "peer", 1)):
         _, exponent = fit([math.log(n) for n in ns], [math.log(r[f"{key}_s"]) for r in results])
         a, b = fit(ns, [r[f"{key}_s"] for r in results])
+        ca, cb = fit(ns, [r[f"{key}_cpu"] for r in results])
         ma, mb = fit(ns, [r[f"{key}_mem"] for r in results])
-        print(f"{label}: growth exponent {exponent:.2f}; {1000 * b:.1f} ms per plan; projected to {target} plans: "
-              f"{a + b * target:.0f} s, {(ma + mb * target) / MIB:.0f} MiB")
+        print(f"{label}: growth exponent {exponent:.2f}; {1000 * b:.1f} ms per plan ({1000 * cb:.1f} ms CPU); "
+              f"projected to {target} plans: {a + b * target:.0f} s at this run's load, "
+              f"{(ca + cb * target) / workers:.0f} s on {workers} idle core(s) (CPU seconds / processes building), "
+              f"{(ma + mb * target) / MIB:.0f} MiB")
     first, last = results[0], results[-1]
     print(f"memory, this tree: {last['cold_mem'] / MIB:.0f} MiB at {last['plans']} plans vs "
           f"{first['cold_mem'] / MIB:.0f} MiB at {first['plans']} plans "
@@ -264,36 +272,54 @@ def grow_package(base: Path, rows: int, out: Path, variant: bool) -> None:
     (out / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-def bench_diff(rows: int, peer_rows: int, peer: Peer, work: Path) -> None:
+def _time_diff(label: str, count: int, command, env, work: Path) -> bytes:
+    """Time `yigai diff --format json` between the packages old/ and new/ of the work folder; return its report."""
+    with open(work / "diff.json", "wb") as output:
+        seconds, peak, _ = measure(command("diff", str(work / "old"), str(work / "new"), "--format", "json"),
+                                   env=env, stdout=output)
+    report = (work / "diff.json").read_bytes()
+    tasks = next(t for t in json.loads(report)["tables"] if t["name"] == "tasks")
+    print(f"diff, {label}: two packages of {count:,} tasks: {seconds:.1f} s, {peak / MIB:.0f} MiB "
+          f"(added {len(tasks['added'])}, removed {len(tasks['removed'])}, changed {len(tasks['changed'])})",
+          flush=True)
+    return report
+
+
+def bench_diff(rows: int, peer_rows: int, peer: Peer, engines: list[Peer], work: Path) -> None:
+    """Time this tree's diff and each engine's (git refs) at `rows` task rows, and the peer's at `peer_rows`."""
     base = work / "base"
     subprocess.run(ours("build", "--sources", str(REPO / "sources"), "--out", str(base), "--no-cache"), check=True,
                    stderr=subprocess.DEVNULL)
-    for label, count, command, env in (("this tree", rows, ours, None), ("today", peer_rows, peer.command, peer.env)):
-        if count <= 0:
-            continue
+    for count in sorted({rows, peer_rows} - {0}):
         grow_package(base, count, work / "old", False)
         grow_package(base, count, work / "new", True)
-        with open(work / "diff.json", "wb") as output:
-            seconds, peak, _ = measure(command("diff", str(work / "old"), str(work / "new"), "--format", "json"),
-                                    env=env, stdout=output)
-        tables = json.loads((work / "diff.json").read_text(encoding="utf-8"))["tables"]
-        tasks = next(t for t in tables if t["name"] == "tasks")
-        print(f"diff, {label}: two packages of {count:,} tasks: {seconds:.1f} s, {peak / MIB:.0f} MiB "
-              f"(added {len(tasks['added'])}, removed {len(tasks['removed'])}, changed {len(tasks['changed'])})",
-              flush=True)
+        reports = {}
+        if count == rows:
+            reports["this tree"] = _time_diff("this tree", count, ours, None, work)
+            for engine in engines:
+                reports[engine.ref] = _time_diff(engine.ref, count, engine.command, engine.env, work)
+        if count == peer_rows:
+            _time_diff(f"today ({peer.ref})", count, peer.command, peer.env, work)
+        for ref, report in reports.items():
+            if ref != "this tree":
+                print(f"  the report of {ref} is the same as this tree's: {report == reports['this tree']}")
         shutil.rmtree(work / "old")
         shutil.rmtree(work / "new")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200, 1000], help="numbers of plans")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[50, 200, 1000],
+                        help="numbers of plans (none: only the diff)")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="worker processes")
     parser.add_argument("--peer", default=PEER, help="git ref of today's code to compare with (default: %(default)s, "
                         "the code before this wave's work on the build)")
     parser.add_argument("--diff-rows", type=int, default=1_000_000, help="task rows per package for the diff")
     parser.add_argument("--peer-diff-rows", type=int, default=200_000,
                         help="task rows for the peer's diff (0: skip; it needs ~10 GiB at 1M rows)")
+    parser.add_argument("--diff-engine", action="append", default=[], metavar="REF",
+                        help="also time the diff of the code at this git ref at --diff-rows (repeatable), e.g. "
+                        f"{DUCKDB_DIFF} (the keyed diff in DuckDB)")
     parser.add_argument("--project", type=int, default=10_000, help="number of plans to project to")
     parser.add_argument("--skip-diff", action="store_true", help="only benchmark the build")
     args = parser.parse_args()
@@ -304,9 +330,14 @@ def main() -> int:
         peer = Peer(args.peer, work / "peer")
         print(f"yigai build: this tree vs {args.peer}, --jobs {args.jobs}, {os.cpu_count()} cores, load average "
               f"{os.getloadavg()[0]:.1f}", flush=True)
-        summarise(bench_sizes(sorted(args.sizes), args.jobs, peer, work), args.project)
+        if args.sizes:
+            summarise(bench_sizes(sorted(args.sizes), args.jobs, peer, work), args.project, args.jobs)
         if not args.skip_diff:
-            bench_diff(args.diff_rows, args.peer_diff_rows, peer, work)
+            engines = []
+            for ref in args.diff_engine:
+                (work / f"engine-{ref}").mkdir()
+                engines.append(Peer(ref, work / f"engine-{ref}"))
+            bench_diff(args.diff_rows, args.peer_diff_rows, peer, engines, work)
         print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     return 0
 
