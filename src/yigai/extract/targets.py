@@ -33,7 +33,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from yigai.changes import Change
 from yigai.extract import plans as extract_plans
@@ -127,16 +127,24 @@ def _paragraphs(ctx: Context, start: int, skip: list[tuple[int, int]]):
             k += 1
         if end <= start or not line.strip() or (k < len(skip) and skip[k][0] < end):
             continue
-        para = Paragraph(max(begin, start), end)
-        para.clauses = split(ctx.folded, para.start, para.end, CLAUSE_BREAKS)
-        para.masks = [(m.start(), m.end()) for pattern in MASKS for m in pattern.finditer(ctx.text, para.start, end)]
-        starts = {s for s, _ in para.clauses}
-        label = LABEL.match(ctx.folded, para.start, para.end)
-        if label:
-            starts.add(label.end())
-        para.deadlines = find_deadlines(ctx.text, ctx.plan_year, para.start, para.end, starts, ctx.folded)
-        para.index()
-        yield para
+        para_start = max(begin, start)
+        clauses = split(ctx.folded, para_start, end, CLAUSE_BREAKS)
+        yield Paragraph(para_start, end, clauses, partial(_deadlines, ctx, para_start, end, clauses),
+                        partial(_masks, ctx, para_start, end))
+
+
+def _deadlines(ctx: Context, start: int, end: int, clauses: list[tuple[int, int]]) -> list[Deadline]:
+    """The deadline phrases of a paragraph; a bare year counts where a clause (or the text after a label) opens."""
+    starts = {s for s, _ in clauses}
+    label = LABEL.match(ctx.folded, start, end)
+    if label:
+        starts.add(label.end())
+    return find_deadlines(ctx.text, ctx.plan_year, start, end, starts, ctx.folded)
+
+
+def _masks(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of a paragraph whose figures are never targets: names in quotes, titles, document numbers."""
+    return [(m.start(), m.end()) for pattern in MASKS for m in pattern.finditer(ctx.text, start, end)]
 
 
 def _paragraph(ctx: Context, para: Paragraph, seed: Deadline | None) -> list[Found]:
@@ -202,9 +210,14 @@ def read(plan_id: str, text: str, tasks: list[dict], facts: extract_plans.PlanFa
     seed = None
     for para in _paragraphs(ctx, facts.body_start, spans):
         found += _paragraph(ctx, para, seed)
-        own = para.deadlines[-1] if para.deadlines else seed
-        seed = own if ctx.folded[para.start:para.end].rstrip().endswith(":") else \
-            (seed if not para.deadlines and LIST_ITEM.match(ctx.folded, para.start) else None)
+        # The deadline a paragraph hands on: a lead-in's (ending with a colon) own last one, else the one it had,
+        # through list items that state none; the paragraph's deadlines are read only when they decide it.
+        if ctx.folded[para.start:para.end].rstrip().endswith(":"):
+            seed = para.deadlines[-1] if para.deadlines else seed
+        elif seed is not None and LIST_ITEM.match(ctx.folded, para.start):
+            seed = None if para.deadlines else seed
+        else:
+            seed = None
     found.sort(key=lambda f: (f.figure.start, f.order))
     lookup = _Tasks(tasks)
     reading = Reading(changes=sorted(ctx.changes, key=lambda c: (c.char_start or 0)))
