@@ -115,6 +115,17 @@ class Figure:
 
 def parse_number(text: str) -> float | None:
     """Read an Arabic or Chinese numeral (十五 → 15, 两 → 2); None when it is not a number."""
+    if text[:1].isdigit():
+        try:
+            return float(text)
+        except ValueError:
+            return None
+    return _chinese_number(text)
+
+
+@lru_cache(maxsize=4096)
+def _chinese_number(text: str) -> float | None:
+    """parse_number of a numeral that does not start with a digit (cn2an is slow, and plans use few numerals)."""
     if text[:1] in ("百", "千"):
         text = "一" + text  # 百分之百
     try:
