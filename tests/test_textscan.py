@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from yigai import textscan
 from yigai.extract import deadlines, figures, prose
-from yigai.normalise import dates
+from yigai.normalise import dates, spam
 
 PATTERNS = {
     "figures": figures.figure_pattern,
@@ -24,10 +24,11 @@ PATTERNS = {
     "date-lost-year": lambda: dates._LOST_YEAR,
     "doc-number-brackets": lambda: dates._OTHER_BRACKETS,
     "doc-number-opening": lambda: dates._LOST_OPENING,
+    "spam": lambda: spam.lexicon().token,
 }
 # Characters the patterns care about, and some they do not.
 ALPHABET = list("0123456789.:-~%年月日底末前内度份起至到截止于在今本十一二三四五六七八九两百千万个家名元亿之分第“”\"《》,。、 a"
-                "负责牵头会同要应配合制定由管理〔〕[]（）")
+                "负责牵头会同要应配合制定由管理〔〕[]（）彩票网平台娱乐|、")
 TEXTS = st.text(alphabet=st.sampled_from(ALPHABET), max_size=60)
 
 

@@ -142,6 +142,9 @@ def find_figures(folded: str, start: int = 0, end: int | None = None) -> list[Fi
     """Find every figure in folded[start:end]; numbers that are part of words (统一, 支持) are skipped."""
     found = []
     for match in textscan.finditer(figure_pattern(), folded, start, end):
+        number = match.group("n1")
+        if number and match.group("unit") is None and not number[0].isdigit():
+            continue  # a Chinese numeral without a unit is a word (统一, 一体化), never a figure (see _figure)
         figure = _figure(match, folded)
         if figure is not None:
             found.append(figure)
