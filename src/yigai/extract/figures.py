@@ -90,6 +90,18 @@ def figure_pattern() -> re.Pattern:
         rf"|(?P<n1>{NUMBER})(?: ?(?:-|~|至|到|—|–) ?(?P<n2>{NUMBER}))?(?P<unit>{written})?)")
 
 
+@lru_cache(maxsize=1)
+def _figure_hint() -> re.Pattern:
+    """What every figure find_figures keeps contains: a digit, 百分之, or a Chinese numeral (or range) with a unit."""
+    written = "|".join(re.escape(a) for a in sorted(aliases(), key=len, reverse=True))
+    return re.compile(rf"\d|百分之|[{CN_DIGITS}]+(?: ?(?:-|~|至|到|—|–) ?(?:{NUMBER}))?(?:{written})")
+
+
+def may_hold_figures(folded: str, start: int, end: int) -> bool:
+    """False when find_figures finds nothing in any stretch of folded[start:end] (a quick test, no figure read)."""
+    return textscan.search(_figure_hint(), folded, start, end) is not None
+
+
 @dataclass
 class Figure:
     """A number with its unit, as found in folded text.

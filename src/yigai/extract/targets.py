@@ -39,7 +39,7 @@ from yigai.changes import Change
 from yigai.extract import plans as extract_plans
 from yigai.extract import target_tables
 from yigai.extract.deadlines import Deadline, find_deadlines, period_end
-from yigai.extract.figures import Found, fold
+from yigai.extract.figures import Found, fold, may_hold_figures
 from yigai.extract.target_clauses import (MASKS, MAX_CLAUSE, Context, Paragraph, Sentence, clause_figures,
                                           read_clause)
 
@@ -156,6 +156,8 @@ def _paragraph(ctx: Context, para: Paragraph, seed: Deadline | None) -> list[Fou
         first = c
         while c < len(clauses) and clauses[c][0] < s_end:
             c += 1
+        if first == c or not may_hold_figures(ctx.folded, clauses[first][0], max(e for _, e in clauses[first:c])):
+            continue
         figures = [clause_figures(ctx, para, *clauses[k]) for k in range(first, c)]
         if not any(figures):
             continue  # a sentence without figures states no target (what its clauses carry ends with it)
