@@ -10,8 +10,9 @@ change requires:
   texts or documentation changed.
 
 Values are compared as published (the CSV text), so a diff never depends on parsing. Tables are not held in
-memory: each is streamed into a Parquet file owned by its snapshot and compared by key in DuckDB (yigai.keyed), so
-two packages of a million tasks each compare in a few GiB at most.
+memory: each is streamed into an SQLite file owned by its snapshot and compared by key there (yigai.keyed; the
+standard library's sqlite3, so `pip install yigai` can diff without extras), so two packages of a million tasks
+each compare with flat memory.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class Table:
     """One tabular resource as published: schema, and its rows (cell text) stored on disk by primary key.
 
     Attributes:
-        store: the Parquet copy of the CSV (column i of `stored` as c<i>), owned by the snapshot.
+        store: the stored copy of the CSV (column i of `stored` as c<i>), in a database file owned by the snapshot.
         stored: the stored columns: the distinct schema columns, then key columns the schema lacks.
         count: data rows in the CSV (rows sharing a key included).
     """
@@ -75,7 +76,7 @@ class Table:
     types: dict[str, str]
     key: list[str]
     fields: dict[str, dict]
-    store: Path
+    store: keyed.Stored
     stored: list[str]
     count: int
 
@@ -110,16 +111,15 @@ class Snapshot:
     store: Any = field(default=None, repr=False, compare=False)  # the folder holding the tables' stored copies
 
 
-def read_table(folder: Path, resource: dict, store: Path) -> Table:
-    """Store one tabular resource of a package folder (as text cells) in the folder `store`, for keyed comparison."""
+def read_table(folder: Path, resource: dict, store: keyed.Store) -> Table:
+    """Store one tabular resource of a package folder (as text cells) in `store`, for keyed comparison."""
     schema = resource["schema"]
     columns = [f["name"] for f in schema["fields"]]
     key = schema.get("primaryKey") or columns
     key = [key] if isinstance(key, str) else list(key)
     stored = list(dict.fromkeys(columns + key))
-    target = store / f"{len(list(store.iterdir()))}.parquet"
     try:
-        count = keyed.store_csv(folder / resource["path"], stored, target)
+        target, count = store.store_csv(folder / resource["path"], stored)
     except UnicodeDecodeError as exc:
         raise YigaiError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=resource["path"]) from None
     except (OSError, csv.Error) as exc:
@@ -137,11 +137,15 @@ def snapshot(path: str | Path) -> Snapshot:
     with open_package(path, verify_folder=False) as folder:
         descriptor = read_descriptor(folder)
         tables, files = {}, {}
-        for resource in descriptor.get("resources", []):
-            if resource.get("schema"):
-                tables[resource["name"]] = read_table(folder, resource, Path(store.name))
-            else:
-                files[resource["path"]] = hashlib.sha256((folder / resource["path"]).read_bytes()).hexdigest()
+        writer = keyed.Store(Path(store.name) / "tables.sqlite")
+        try:
+            for resource in descriptor.get("resources", []):
+                if resource.get("schema"):
+                    tables[resource["name"]] = read_table(folder, resource, writer)
+                else:
+                    files[resource["path"]] = hashlib.sha256((folder / resource["path"]).read_bytes()).hexdigest()
+        finally:
+            writer.close()
         return Snapshot(descriptor.get("version"), descriptor, tables, files, store)
 
 
@@ -279,7 +283,7 @@ def _renames(old: Table, new: Table, removed: list[str], added: list[str], con) 
 
 
 def diff_tables(old: Table, new: Table, con=None) -> TableDiff:
-    """Compare two versions of one table: columns, then rows by the new primary key (in DuckDB connection `con`)."""
+    """Compare two versions of one table: columns, then rows by the new primary key (in keyed session `con`)."""
     if con is None:
         with keyed.session() as session:
             return diff_tables(old, new, session)

@@ -109,13 +109,14 @@ def stem(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, list[str]], tuple[int, ...]]:
-    """Codes by division name (ascending), and the name lengths that occur, longest first (西湖区 before 湖区)."""
+def _index() -> tuple[dict[str, list[str]], tuple[int, ...], frozenset[str]]:
+    """Codes by division name (ascending), the name lengths that occur, longest first (西湖区 before 湖区), and the
+    first two characters of every name."""
     codes: dict[str, list[str]] = {}
     for code, name in sorted(_names().items()):
         if len(name) >= 2:
             codes.setdefault(name, []).append(code)
-    return codes, tuple(sorted({len(name) for name in codes}, reverse=True))
+    return codes, tuple(sorted({len(name) for name in codes}, reverse=True)), frozenset(name[:2] for name in codes)
 
 
 def find_in(text: str) -> list[Division]:
@@ -126,11 +127,13 @@ def find_in(text: str) -> list[Division]:
     several counties. Returns divisions in the order they appear. At each position only one name of each length can
     match, so each position costs one dictionary lookup per name length.
     """
-    codes, lengths = _index()
+    codes, lengths, openings = _index()
     found: list[Division] = []
     position = 0
     while position < len(text):
         match = None
+        if text[position:position + 2] not in openings:  # no name starts here
+            break
         for length in lengths:
             name = text[position:position + length]
             if len(name) == length and name in codes:

@@ -30,11 +30,12 @@ NO_UNIT = "(none)"
 CHANGE_PREFIX = "change in "
 _REQUIRED = ("code", "name", "name_en", "better", "applies_to", "framework", "definition")
 _PATTERN_KEYS = {"match", "scope", "context", "levels"}
+_WHITESPACE = re.compile(r"\s+")
 
 
 def normalise_wording(text: str | None) -> str:
     """The wording as the rules see it: no whitespace, no 的, half-width brackets."""
-    text = re.sub(r"\s+", "", text or "")
+    text = _WHITESPACE.sub("", text or "")
     return text.replace("的", "").replace("（", "(").replace("）", ")")
 
 
@@ -94,6 +95,7 @@ class Indicator:
     patterns: list[Pattern] = field(default_factory=list)
     unless: re.Pattern | None = None
     near: list[Near] = field(default_factory=list)
+    _names: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def as_row(self) -> dict[str, Any]:
         """The indicator as a row of the `indicators` table."""
@@ -108,9 +110,11 @@ class Indicator:
                 "indicator_aliases": "|".join(self.aliases) or None,
                 "indicator_patterns": json.dumps(rules, ensure_ascii=False, sort_keys=True)}
 
-    def names(self) -> set[str]:
-        """The normalised standard name and aliases."""
-        return {normalise_wording(n) for n in [self.name, *self.aliases]}
+    def names(self) -> frozenset[str]:
+        """The normalised standard name and aliases (worked out once: the code list does not change once loaded)."""
+        if self._names is None:
+            self._names = frozenset(normalise_wording(n) for n in [self.name, *self.aliases])
+        return self._names
 
 
 @dataclass(frozen=True)
@@ -158,15 +162,17 @@ class CodeList:
         wording = normalise_wording(target.wording)
         if not wording:
             return Decision()
+        with_scope = wording + "|" + target.scope
+        scope = normalise_wording(target.scope)
         candidates: dict[str, str] = {}
         for indicator in self.indicators:
-            if indicator.unless is not None and indicator.unless.search(wording + "|" + target.scope):
+            if indicator.unless is not None and indicator.unless.search(with_scope):
                 continue
             if wording in indicator.names():
                 candidates.setdefault(indicator.code, "name")
                 continue
             for pattern in indicator.patterns:
-                if _matches(pattern, wording, target):
+                if _matches(pattern, wording, scope, target):
                     candidates.setdefault(indicator.code, pattern.rule)
                     break
         if len(candidates) > 1:
@@ -182,16 +188,17 @@ class CodeList:
             return Decision(code=code, rule=rule)
         for indicator in self.indicators:
             for near in indicator.near:
-                if near.match.search(wording + "|" + target.scope):
+                if near.match.search(with_scope):
                     return Decision(flag=f"the wording is close to standard indicator {indicator.code} "
                                          f"({indicator.name}) but not certainly the same: {near.note}; left uncoded")
         return Decision()
 
 
-def _matches(pattern: Pattern, wording: str, target: Target) -> bool:
+def _matches(pattern: Pattern, wording: str, scope: str, target: Target) -> bool:
+    """Whether a pattern codes a target (`wording` and `scope` normalised)."""
     if not pattern.match.search(wording):
         return False
-    if pattern.scope is not None and not pattern.scope.search(normalise_wording(target.scope)):
+    if pattern.scope is not None and not pattern.scope.search(scope):
         return False
     if pattern.context is not None and not pattern.context.search(target.context):
         return False
@@ -346,16 +353,19 @@ def run(rows: dict[str, list[dict]], codes: CodeList) -> list[Change]:
     """
     plan = (rows.get("plans") or [{}])[0]
     tasks = {task.get("task_id"): task for task in rows.get("tasks") or []}
+    contexts: dict[str | None, str] = {}  # a task's normalised words, shared by its targets
     changes: list[Change] = []
     for target in rows.get("targets") or []:
         if target.get("indicator_code"):
             target["indicator_rule"] = "curated"
             continue
-        task = tasks.get(target.get("task_id")) or {}
+        task_id = target.get("task_id")
+        if task_id not in contexts:
+            task = tasks.get(task_id) or {}
+            contexts[task_id] = normalise_wording(" ".join(str(task.get(k) or "") for k in ("heading", "text")))
         decision = codes.decide(Target(
             wording=target.get("indicator") or "", scope=target.get("scope") or "", unit=target.get("unit"),
-            relative=bool(target.get("relative")), level=plan.get("admin_level"),
-            context=normalise_wording(" ".join(str(task.get(k) or "") for k in ("heading", "text")))))
+            relative=bool(target.get("relative")), level=plan.get("admin_level"), context=contexts[task_id]))
         target["indicator_code"], target["indicator_rule"] = decision.code, decision.rule
         if decision.flag:
             changes.append(Change("extract", "indicator-code", "flagged", target.get("indicator") or "", "",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from functools import lru_cache
 from typing import Any, Iterable
 
 from yigai import metadata
@@ -46,7 +47,9 @@ def parse_value(text: str, field_type: str) -> Any:
     return text
 
 
+@lru_cache(maxsize=64)
 def _types(table: str) -> dict[str, str]:
+    """Column → field type of a table (do not change the dict: it is shared)."""
     return {name: metadata.fields()[name]["type"] for name in metadata.columns(table)}
 
 
@@ -70,6 +73,9 @@ def _path_key(task_id: Any) -> str:
     plan, _, path = str(task_id).partition(":")
     pieces = []
     for piece in path.split("."):
+        if piece.isascii() and piece.isdigit():  # the usual piece: a number
+            pieces.append(f" {int(piece):05d}")
+            continue
         prefix = "".join(ch for ch in piece if not ch.isdigit())
         digits = "".join(ch for ch in piece if ch.isdigit()) or "0"
         pieces.append(f"{'~' if prefix else ' '}{prefix}{int(digits):05d}")

@@ -200,3 +200,24 @@ def test_a_table_that_is_not_utf8_is_a_clear_error(tmp_path):
     (broken / "data" / "t.csv").write_bytes(b"id,part,value\n1,\xff\xfe,3\n")
     result = CliRunner().invoke(main, ["diff", str(broken), str(broken)])
     assert result.exit_code == 1 and "Traceback" not in result.output and "not UTF-8" in result.output
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(old=st.lists(st.lists(CELLS, min_size=3, max_size=3), max_size=12),
+       new=st.lists(st.lists(CELLS, min_size=3, max_size=3), max_size=12))
+def test_a_changed_primary_key_matches_rows_as_dicts_rekeyed_in_order(tmp_path_factory, old, new):
+    """Old rows by the old key (the last of each wins), re-keyed by the new key in the order their old keys first
+    appeared (the later wins), then compared by the new key."""
+    columns = ["id", "part", "value"]
+    folder = tmp_path_factory.mktemp("rekeyed")
+    changes = diff.run(_package(folder / "old", ["id"], columns, old), _package(folder / "new", ["part"], columns, new))
+    table = changes.tables[0]
+    by_old_key = {r[0]: dict(zip(columns, r)) for r in old}
+    rekeyed = {(r["part"],): r for r in by_old_key.values()}
+    current = {(r[1],): dict(zip(columns, r)) for r in new}
+    assert table.key_change == [["id"], ["part"]]
+    assert table.added == [current[k] for k in sorted(set(current) - set(rekeyed))]
+    assert table.removed == [rekeyed[k] for k in sorted(set(rekeyed) - set(current))]
+    changed = [({"part": k[0]}, {c: [rekeyed[k][c], current[k][c]] for c in columns if rekeyed[k][c] != current[k][c]})
+               for k in sorted(set(rekeyed) & set(current))]
+    assert [(c.key, c.fields) for c in table.changed] == [c for c in changed if c[1]]

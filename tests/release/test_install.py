@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from yigai import metadata
+from yigai import diff, metadata
 
 from .conftest import REPO
+from .test_diff import correct_one_value
 
 BASE_LIMIT_MB = 200
 RELEASE_INPUTS = ("sources", "validation", "src/yigai/metadata/package.yml", "CITATION.cff", "LICENSE",
@@ -94,7 +95,7 @@ def test_the_lock_files_agree_and_pin_every_requirement():
     assert pins["release.lock"] <= pins["dev.lock"] and pins["base.lock"] <= pins["release.lock"]
 
 
-def test_the_base_wheel_installs_light_and_loads_a_release(wheel, release_archive, tmp_path):
+def test_the_base_wheel_installs_light_and_loads_a_release(wheel, release_archive, package_copy, tmp_path):
     empty = tmp_path / "empty"
     run([sys.executable, "-m", "venv", empty])
     bin_dir = fresh_env(tmp_path / "base", "base.lock", wheel)
@@ -109,6 +110,15 @@ def test_the_base_wheel_installs_light_and_loads_a_release(wheel, release_archiv
     assert metadata.package()["version"] in cited
     needs = run([bin_dir / "yigai", "validate", release_archive.parent], cwd=tmp_path, check=False)
     assert needs.returncode == 2 and "pip install 'yigai[validate]'" in needs.stderr, needs.stderr
+    # `yigai diff` needs no extra: the same report as in the development environment, with no DuckDB installed
+    corrected = package_copy("corrected")
+    correct_one_value(corrected)
+    assert run([python, "-c", "import importlib.util as u; print(u.find_spec('duckdb'))"]).stdout.strip() == "None"
+    for output_format in ("json", "markdown"):
+        compared = run([bin_dir / "yigai", "diff", release_archive, corrected, "--format", output_format], cwd=tmp_path)
+        expected = diff.run(release_archive, corrected)
+        assert compared.stdout == (expected.to_json() if output_format == "json" else expected.to_markdown())
+    assert "| 0 | 0 | 1 |" in compared.stdout
 
 
 def release_in(bin_dir: Path, where: Path) -> bytes:

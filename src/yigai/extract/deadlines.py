@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from yigai import textscan
 from yigai.extract.figures import fold
 
 YEAR = r"(?:19|20)\d{2}"
@@ -120,14 +121,24 @@ def find_deadlines(text: str, plan_year: int | None = None, start: int = 0, end:
     folded = fold(text) if folded is None else folded
     end = len(text) if end is None else end
     starts = None if clause_starts is None else set(clause_starts)
-    titles = [(m.start(), m.end()) for m in TITLE.finditer(folded, start, end)]
-    found = [d for d in (_dated(match, text, starts) for match in DEADLINE.finditer(folded, start, end)) if d]
+    # Each pattern needs a character that many stretches of text lack (年, 月, 五): look for it first.
+    has_year = folded.find("年", start, end) >= 0
+    found: list[Deadline] = []
+    if has_year:
+        found = [d for d in (_dated(match, text, starts) for match in textscan.finditer(DEADLINE, folded, start, end)) if d]
     if plan_year:
-        for match in MONTH.finditer(folded, start, end):
-            day = int(match.group("day")) if match.group("day") else None
-            found.append(_phrase(text, match, period_end(plan_year, int(match.group("month")), day)))
-        found += [_phrase(text, match, period_end(plan_year)) for match in PLAN_YEAR.finditer(folded, start, end)]
-    for match in FIVE_YEAR.finditer(folded, start, end):
+        if folded.find("月", start, end) >= 0:
+            for match in textscan.finditer(MONTH, folded, start, end):
+                day = int(match.group("day")) if match.group("day") else None
+                found.append(_phrase(text, match, period_end(plan_year, int(match.group("month")), day)))
+        if has_year:
+            found += [_phrase(text, match, period_end(plan_year))
+                      for match in textscan.finditer(PLAN_YEAR, folded, start, end)]
+    has_five = folded.find("五", start, end) >= 0
+    if not (found or has_five):
+        return []
+    titles = [(m.start(), m.end()) for m in TITLE.finditer(folded, start, end)]
+    for match in textscan.finditer(FIVE_YEAR, folded, start, end) if has_five else ():
         if starts is None or _opens_clause(folded, match.start(), starts) or folded[match.start() - 1:match.start()] \
                 in ("到", "至"):
             year = 2010 + 5 * "一二三四五六七".index(match.group("n"))

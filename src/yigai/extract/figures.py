@@ -16,9 +16,12 @@ from importlib import resources as importlib_resources
 
 import yaml
 
+from yigai import textscan
+
 _FULL = "０１２３４５６７８９％．（）：∶，；～－＋／＜＞　"
 _HALF = "0123456789%.()::,;~-+/<> "
 FOLD = str.maketrans(_FULL, _HALF)
+_FOLD_PAIRS = tuple(zip(_FULL, _HALF))  # no half-width character is also a full-width one: the order does not matter
 # A year written in Chinese numerals, one numeral per digit (二〇二五年): folded to Arabic digits one for one.
 _CN_YEAR = re.compile(r"[一二][〇零○一二三四五六七八九]{3}(?=年)")
 _CN_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
@@ -39,7 +42,10 @@ def fold(text: str) -> str:
     Years written in Chinese numerals one digit per character (二〇二五年, 二零二二年) become Arabic digits too, so
     that they are read as years and deadlines like 2025年.
     """
-    folded = text.translate(FOLD)
+    folded = text
+    for full, half in _FOLD_PAIRS:  # what text.translate(FOLD) gives, twenty times faster on Chinese text
+        if full in folded:
+            folded = folded.replace(full, half)
     return _CN_YEAR.sub(lambda m: m.group().translate(_CN_YEAR_DIGITS), folded)
 
 
@@ -84,6 +90,18 @@ def figure_pattern() -> re.Pattern:
         rf"|(?P<n1>{NUMBER})(?: ?(?:-|~|至|到|—|–) ?(?P<n2>{NUMBER}))?(?P<unit>{written})?)")
 
 
+@lru_cache(maxsize=1)
+def _figure_hint() -> re.Pattern:
+    """What every figure find_figures keeps contains: a digit, 百分之, or a Chinese numeral (or range) with a unit."""
+    written = "|".join(re.escape(a) for a in sorted(aliases(), key=len, reverse=True))
+    return re.compile(rf"\d|百分之|[{CN_DIGITS}]+(?: ?(?:-|~|至|到|—|–) ?(?:{NUMBER}))?(?:{written})")
+
+
+def may_hold_figures(folded: str, start: int, end: int) -> bool:
+    """False when find_figures finds nothing in any stretch of folded[start:end] (a quick test, no figure read)."""
+    return textscan.search(_figure_hint(), folded, start, end) is not None
+
+
 @dataclass
 class Figure:
     """A number with its unit, as found in folded text.
@@ -109,6 +127,17 @@ class Figure:
 
 def parse_number(text: str) -> float | None:
     """Read an Arabic or Chinese numeral (十五 → 15, 两 → 2); None when it is not a number."""
+    if text[:1].isdigit():
+        try:
+            return float(text)
+        except ValueError:
+            return None
+    return _chinese_number(text)
+
+
+@lru_cache(maxsize=4096)
+def _chinese_number(text: str) -> float | None:
+    """parse_number of a numeral that does not start with a digit (cn2an is slow, and plans use few numerals)."""
     if text[:1] in ("百", "千"):
         text = "一" + text  # 百分之百
     try:
@@ -124,7 +153,10 @@ def parse_number(text: str) -> float | None:
 def find_figures(folded: str, start: int = 0, end: int | None = None) -> list[Figure]:
     """Find every figure in folded[start:end]; numbers that are part of words (统一, 支持) are skipped."""
     found = []
-    for match in figure_pattern().finditer(folded, start, len(folded) if end is None else end):
+    for match in textscan.finditer(figure_pattern(), folded, start, end):
+        number = match.group("n1")
+        if number and match.group("unit") is None and not number[0].isdigit():
+            continue  # a Chinese numeral without a unit is a word (统一, 一体化), never a figure (see _figure)
         figure = _figure(match, folded)
         if figure is not None:
             found.append(figure)

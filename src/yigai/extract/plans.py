@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from yigai import divisions
 
@@ -91,11 +92,20 @@ def iso_date(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _label_pattern(label: str) -> tuple[re.Pattern, bool]:
+    """A metadata label followed by its colon, and whether the label is a plain word (no regex syntax)."""
+    return re.compile(rf"(?:^|[\s•·|]){label}\s*[:：]\s*"), re.escape(label) == label
+
+
 def _meta_value(lines: list[Span], labels: tuple[str, ...]) -> Span | None:
     """Find the value after a metadata label ("发文字号: 三府办〔2024〕5号") on any line."""
     for line in lines:
         for label in labels:
-            for match in re.finditer(rf"(?:^|[\s•·|]){label}\s*[:：]\s*", line.text):
+            pattern, literal = _label_pattern(label)
+            if literal and label not in line.text:  # a plain word: no match on a line without it
+                continue
+            for match in pattern.finditer(line.text):
                 rest = line.text[match.end():]
                 # The value ends where the next label starts ("… 发布机构: …") or at the line's end.
                 value = NEXT_LABEL.split(rest)[0].strip()

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from yigai import divisions
+from yigai import divisions, textscan
 from yigai.extract import collectives
 from yigai.extract.clauses import BODY_SUFFIX, Mention
 
@@ -59,13 +59,16 @@ LEVEL_NOUN = re.compile(r"^[省市州县区乡镇](?P<noun>级.+)$")
 MAX_SUBJECT = 80
 # How many verbs of a clause are tried as the end of its subject (深化医改领导小组要…: 深化 is part of the name).
 MAX_VERBS = 4
+NAME_CHARACTERS = re.compile(r"[\u3400-\u9fff（）()、]+")
+TRAILING_BRACKET = re.compile(r"[(（][^()（）]*[)）]$")
+ITEM_MARKS = re.compile(r"[(（)）、]")  # what splitting a run of bodies looks at
 
 
 def _plausible(name: str) -> bool:
     """True when words could name a body (an ending of a body or of a collective, or a division's name)."""
-    if not re.fullmatch(r"[\u3400-\u9fff（）()、]+", name) or len(name) < 2:
+    if len(name) < 2 or not NAME_CHARACTERS.fullmatch(name):
         return False
-    bracket = re.search(r"[(（][^()（）]*[)）]$", name)
+    bracket = TRAILING_BRACKET.search(name)
     if bracket and bracket.start() >= 2 and not name.endswith(("区）", "区)", "市）", "市)", "行委）", "行委)")):
         name = name[:bracket.start()]
     if name.endswith(BODY_SUFFIX) or name.endswith(COLLECTIVE_END):
@@ -77,8 +80,10 @@ def _plausible(name: str) -> bool:
 def _split_items(subject: str, offset: int) -> list[tuple[str, int, int]]:
     """Split a run of bodies at 、 (outside brackets) and at 和/及/与 after a body's name; (name, start, end)."""
     pieces, depth, begin = [], 0, 0
-    joined = max((len(w) for w in _listed_scopes() if subject.startswith(w)), default=0)   # 各区、县（市）…
-    for i, char in enumerate(subject):
+    scopes = _listed_scopes()
+    joined = max(len(w) for w in scopes if subject.startswith(w)) if subject.startswith(scopes) else 0  # 各区、县（市）…
+    for mark in ITEM_MARKS.finditer(subject):
+        i, char = mark.start(), mark.group()
         if char in "(（":
             depth += 1
         elif char in ")）":
@@ -176,7 +181,7 @@ def _by(chunk: str, start: int) -> list[Mention]:
     out: list[Mention] = []
     for match in BY.finditer(chunk):
         tail = chunk[match.end():match.end() + MAX_SUBJECT + 10]
-        for verb in BY_VERB.finditer(tail):
+        for verb in textscan.finditer(BY_VERB, tail):
             if verb.start() < 2:
                 continue
             subject = tail[:verb.start()]
@@ -196,7 +201,7 @@ def _by(chunk: str, start: int) -> list[Mention]:
 
 def _with(chunk: str, position: int, offset: int) -> list[Mention]:
     """会同Y…: the bodies Y, up to the next verb, are co."""
-    verb = VERB.search(chunk, position + 2)
+    verb = textscan.search(VERB, chunk, position + 2)
     end = verb.start() if verb else len(chunk)
     return _mentions(_bodies(chunk[position:end], offset + position) or [], "co")
 
@@ -231,12 +236,12 @@ def _read_chunk(chunk: str, offset: int, led: bool) -> list[Mention]:
     if led and chunk.lstrip().startswith("会同"):
         at = chunk.index("会同") + 2
         return _with(chunk, at, offset)
-    owner = OWNER.match(chunk)
+    owner = OWNER.match(chunk) if "是" in chunk and ("责任主体" in chunk or "第一责任人" in chunk) else None
     if owner:
         found = _bodies(owner.group("x"), offset)
         if found:
             return _mentions(found, "lead")
-    for k, verb in enumerate(VERB.finditer(chunk, 0, MAX_SUBJECT + 8)):
+    for k, verb in enumerate(textscan.finditer(VERB, chunk, 0, MAX_SUBJECT + 8)):
         if k >= MAX_VERBS:
             break
         by = chunk.find("由", 0, verb.start())

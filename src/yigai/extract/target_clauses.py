@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from yigai.changes import Change
@@ -58,47 +59,67 @@ class Context:
     changes: list[Change] = field(default_factory=list)
 
 
-@dataclass
 class Paragraph:
-    """One line of the body: its clauses, its deadline phrases and the spans masked from reading (names, titles)."""
+    """One line of the body: its clauses, its deadline phrases and the spans masked from reading (names, titles).
 
-    start: int
-    end: int
-    clauses: list[tuple[int, int]] = field(default_factory=list)
-    deadlines: list[Deadline] = field(default_factory=list)
-    masks: list[tuple[int, int]] = field(default_factory=list)
+    The deadline phrases and masks are read on first use (most paragraphs state no figure and need neither), by the
+    functions given; `deadlines` and `masks` can also be given as they are.
+    """
 
-    def __post_init__(self) -> None:
+    def __init__(self, start: int, end: int, clauses: list[tuple[int, int]] | None = None,
+                 deadlines: list[Deadline] | Callable[[], list[Deadline]] | None = None,
+                 masks: list[tuple[int, int]] | Callable[[], list[tuple[int, int]]] | None = None):
+        self.start, self.end = start, end
+        self.clauses = clauses if clauses is not None else []
+        self._deadlines_from, self._masks_from = deadlines, masks
+        self._deadlines: list[Deadline] | None = None
+        self._deadline_ends: list[int] = []
+        self._masks: list[tuple[int, int]] | None = None
         self._mask_starts: list[int] = []
         self._mask_reach: list[int] = []
-        self._deadline_ends: list[int] = []
 
-    def index(self) -> None:
-        """Prepare the bisection tables (call once the masks and deadlines are set)."""
-        self.masks.sort()
-        reach, self._mask_reach = -1, []
-        for _, end in self.masks:
-            reach = max(reach, end)
-            self._mask_reach.append(reach)
-        self._mask_starts = [s for s, _ in self.masks]
-        self._deadline_ends = [d.end for d in self.deadlines]
+    @property
+    def deadlines(self) -> list[Deadline]:
+        """The deadline phrases of the paragraph, in order."""
+        if self._deadlines is None:
+            given = self._deadlines_from
+            self._deadlines = list(given() if callable(given) else given or [])
+            self._deadline_ends = [d.end for d in self._deadlines]
+        return self._deadlines
+
+    @property
+    def masks(self) -> list[tuple[int, int]]:
+        """The spans masked from reading, sorted."""
+        if self._masks is None:
+            given = self._masks_from
+            self._masks = sorted(given() if callable(given) else given or [])
+            reach, self._mask_reach = -1, []
+            for _, end in self._masks:
+                reach = max(reach, end)
+                self._mask_reach.append(reach)
+            self._mask_starts = [s for s, _ in self._masks]
+        return self._masks
 
     def masked(self, position: int) -> bool:
         """True when `position` lies inside a masked span."""
+        if not self.masks:
+            return False
         k = bisect.bisect_right(self._mask_starts, position) - 1
         return k >= 0 and self._mask_reach[k] > position
 
     def deadline_before(self, position: int) -> Deadline | None:
         """The last deadline phrase that ends at or before `position`."""
+        deadlines = self.deadlines
         k = bisect.bisect_right(self._deadline_ends, position)
-        return self.deadlines[k - 1] if k else None
+        return deadlines[k - 1] if k else None
 
     def deadlines_within(self, start: int, end: int) -> list[Deadline]:
         """The deadline phrases that overlap text[start:end]."""
+        deadlines = self.deadlines
         k = bisect.bisect_right(self._deadline_ends, start)
         out = []
-        while k < len(self.deadlines) and self.deadlines[k].start < end:
-            out.append(self.deadlines[k])
+        while k < len(deadlines) and deadlines[k].start < end:
+            out.append(deadlines[k])
             k += 1
         return out
 
@@ -183,11 +204,19 @@ def clean(ctx: Context, para: Paragraph, start: int, end: int, drop: list[tuple[
     return words.strip()
 
 
+def clause_figures(ctx: Context, para: Paragraph, start: int, end: int) -> list[Figure]:
+    """The figures of folded[start:end] that may be targets (see `valid`)."""
+    return [f for f in find_figures(ctx.folded, start, end) if valid(ctx, para, f)]
+
+
 def read_clause(ctx: Context, para: Paragraph, sentence: Sentence, seed: Deadline | None, start: int,
-                end: int) -> list[Found]:
-    """The targets of folded[start:end], one clause of a sentence whose state is carried in `sentence`."""
+                end: int, figures: list[Figure] | None = None) -> list[Found]:
+    """The targets of folded[start:end], one clause of a sentence whose state is carried in `sentence`.
+
+    `figures` are the clause's clause_figures when the caller has them already.
+    """
     folded = ctx.folded
-    figures = [f for f in find_figures(folded, start, end) if valid(ctx, para, f)]
+    figures = clause_figures(ctx, para, start, end) if figures is None else figures
     each = next(target_scopes.each(folded, start, end), None)
     if each and (not figures or each.start() < figures[0].start):
         sentence.scope = ctx.text[each.start():each.end()]

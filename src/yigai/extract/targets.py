@@ -33,13 +33,15 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 
 from yigai.changes import Change
 from yigai.extract import plans as extract_plans
 from yigai.extract import target_tables
 from yigai.extract.deadlines import Deadline, find_deadlines, period_end
-from yigai.extract.figures import Found, fold
-from yigai.extract.target_clauses import MASKS, MAX_CLAUSE, Context, Paragraph, Sentence, read_clause
+from yigai.extract.figures import Found, fold, may_hold_figures
+from yigai.extract.target_clauses import (MASKS, MAX_CLAUSE, Context, Paragraph, Sentence, clause_figures,
+                                          read_clause)
 
 CLAUSE_BREAKS = ",;。!?:\n"
 SENTENCE_BREAKS = ";。!?\n"
@@ -75,6 +77,12 @@ def _context(text: str, facts: extract_plans.PlanFacts) -> Context:
     return ctx
 
 
+@lru_cache(maxsize=8)
+def _splitters(breaks: str) -> re.Pattern:
+    """The characters `split` looks at: brackets and the given break characters."""
+    return re.compile("[()" + re.escape(breaks) + "]")
+
+
 def split(folded: str, start: int, end: int, breaks: str) -> list[tuple[int, int]]:
     """Split folded[start:end] at break characters outside parentheses; returns stripped (start, end) pairs.
 
@@ -83,8 +91,8 @@ def split(folded: str, start: int, end: int, breaks: str) -> list[tuple[int, int
     """
     pieces, depth, begin = [], 0, start
     last_close = folded.rfind(")", start, end)
-    for i in range(start, end):
-        char = folded[i]
+    for match in _splitters(breaks).finditer(folded, start, end):
+        i, char = match.start(), match.group()
         if char == "(" and i < last_close:
             depth += 1
         elif char == ")" and depth:
@@ -119,28 +127,43 @@ def _paragraphs(ctx: Context, start: int, skip: list[tuple[int, int]]):
             k += 1
         if end <= start or not line.strip() or (k < len(skip) and skip[k][0] < end):
             continue
-        para = Paragraph(max(begin, start), end)
-        para.clauses = split(ctx.folded, para.start, para.end, CLAUSE_BREAKS)
-        para.masks = [(m.start(), m.end()) for pattern in MASKS for m in pattern.finditer(ctx.text, para.start, end)]
-        starts = {s for s, _ in para.clauses}
-        label = LABEL.match(ctx.folded, para.start, para.end)
-        if label:
-            starts.add(label.end())
-        para.deadlines = find_deadlines(ctx.text, ctx.plan_year, para.start, para.end, starts, ctx.folded)
-        para.index()
-        yield para
+        para_start = max(begin, start)
+        clauses = split(ctx.folded, para_start, end, CLAUSE_BREAKS)
+        yield Paragraph(para_start, end, clauses, partial(_deadlines, ctx, para_start, end, clauses),
+                        partial(_masks, ctx, para_start, end))
+
+
+def _deadlines(ctx: Context, start: int, end: int, clauses: list[tuple[int, int]]) -> list[Deadline]:
+    """The deadline phrases of a paragraph; a bare year counts where a clause (or the text after a label) opens."""
+    starts = {s for s, _ in clauses}
+    label = LABEL.match(ctx.folded, start, end)
+    if label:
+        starts.add(label.end())
+    return find_deadlines(ctx.text, ctx.plan_year, start, end, starts, ctx.folded)
+
+
+def _masks(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of a paragraph whose figures are never targets: names in quotes, titles, document numbers."""
+    return [(m.start(), m.end()) for pattern in MASKS for m in pattern.finditer(ctx.text, start, end)]
 
 
 def _paragraph(ctx: Context, para: Paragraph, seed: Deadline | None) -> list[Found]:
     found: list[Found] = []
     clauses, c = para.clauses, 0
     for s_start, s_end in split(ctx.folded, para.start, para.end, SENTENCE_BREAKS):
-        sentence = Sentence()
         while c < len(clauses) and clauses[c][0] < s_start:
             c += 1
+        first = c
         while c < len(clauses) and clauses[c][0] < s_end:
-            found += read_clause(ctx, para, sentence, seed, *clauses[c])
             c += 1
+        if first == c or not may_hold_figures(ctx.folded, clauses[first][0], max(e for _, e in clauses[first:c])):
+            continue
+        figures = [clause_figures(ctx, para, *clauses[k]) for k in range(first, c)]
+        if not any(figures):
+            continue  # a sentence without figures states no target (what its clauses carry ends with it)
+        sentence = Sentence()
+        for k, clause in zip(range(first, c), figures):
+            found += read_clause(ctx, para, sentence, seed, *clauses[k], figures=clause)
     return found
 
 
@@ -189,9 +212,14 @@ def read(plan_id: str, text: str, tasks: list[dict], facts: extract_plans.PlanFa
     seed = None
     for para in _paragraphs(ctx, facts.body_start, spans):
         found += _paragraph(ctx, para, seed)
-        own = para.deadlines[-1] if para.deadlines else seed
-        seed = own if ctx.folded[para.start:para.end].rstrip().endswith(":") else \
-            (seed if not para.deadlines and LIST_ITEM.match(ctx.folded, para.start) else None)
+        # The deadline a paragraph hands on: a lead-in's (ending with a colon) own last one, else the one it had,
+        # through list items that state none; the paragraph's deadlines are read only when they decide it.
+        if ctx.folded[para.start:para.end].rstrip().endswith(":"):
+            seed = para.deadlines[-1] if para.deadlines else seed
+        elif seed is not None and LIST_ITEM.match(ctx.folded, para.start):
+            seed = None if para.deadlines else seed
+        else:
+            seed = None
     found.sort(key=lambda f: (f.figure.start, f.order))
     lookup = _Tasks(tasks)
     reading = Reading(changes=sorted(ctx.changes, key=lambda c: (c.char_start or 0)))

@@ -11,6 +11,7 @@ from yigai.normalise.text import Line, lines, neighbours, whole_line
 
 _TRAIL_LEAD = re.compile(r"^(?:[您你](?:现在|当前)?的|(?:现在|当前)(?:的|所在的?)?|所在)位置\s*[:：]")
 _TRAIL_SEPARATOR = re.compile(r"\s*[>＞»›]\s*")
+_TRAIL_SEPARATOR_CHARS = re.compile(r"[>＞»›]")
 _MAX_SEGMENT = 24
 _WIDGETS = ("关闭本页", "关闭窗口", "关闭此页", "打印本页", "打印此页", "打印文章", "返回顶部", "回到顶部", "返回首页",
             "加入收藏", "收藏本页", "我要纠错", "分享到", "字号", "字体", "扫一扫在手机打开当前页", "扫一扫在手机上查看当前页面",
@@ -28,6 +29,8 @@ def trail_segments(plain: str) -> list[str] | None:
     """
     body = _TRAIL_LEAD.sub("", plain, count=1)
     has_lead = body != plain
+    if not has_lead and (len(plain) > 160 or not _TRAIL_SEPARATOR_CHARS.search(body)):
+        return None  # one segment, or too long: not a trail
     segments = [s for s in _TRAIL_SEPARATOR.split(body.strip())]
     if has_lead:
         return [s for s in segments if s] or [""]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from yigai import textscan
 from yigai.changes import Change
 from yigai.normalise.edits import Edit, PassResult
 from yigai.normalise.text import CJK_CLASS, lines
@@ -48,7 +49,7 @@ def _chinese(year: int, month: int, day: int | None = None) -> str:
 
 
 def _date_edits(text: str, result: PassResult) -> None:
-    for match in _LOST_YEAR.finditer(text):
+    for match in textscan.finditer(_LOST_YEAR, text):
         year, month = int(match.group(1)), int(match.group(2))
         day = int(match.group(3)) if match.group(3) else None
         if not _valid(year, month, day):
@@ -60,7 +61,7 @@ def _date_edits(text: str, result: PassResult) -> None:
             "normalise", "date", "repaired", match.group(), replacement,
             "date lost 年 (and 日): the four digits before the month are the year"))
     for line in lines(text):
-        match = _LOST_DAY.search(line.text)
+        match = _LOST_DAY.search(line.text) if "月" in line.text else None
         if match and _valid(int(match.group(1)), int(match.group(2)), int(match.group(3))):
             start, end = line.start + match.start(), line.start + match.end()
             result.add(Edit(start, end, match.group() + "日"), Change(
@@ -88,11 +89,11 @@ def _doc_number_edits(text: str, result: PassResult) -> None:
     fixes = []
     for match in _LOST_CLOSING.finditer(text):
         fixes.append((match, f"〔{match.group(1)}〕{match.group(2)}号", "document number lost the 〕 after its year"))
-    for match in _OTHER_BRACKETS.finditer(text):
+    for match in textscan.finditer(_OTHER_BRACKETS, text):
         if (match.group(1), match.group(3)) != ("〔", "〕"):
             fixes.append((match, f"〔{match.group(2)}〕{match.group(4)}号",
                           "year of a document number written in the standard brackets 〔〕"))
-    for match in _LOST_OPENING.finditer(text):
+    for match in textscan.finditer(_LOST_OPENING, text):
         fixes.append((match, f"〔{match.group(1)}〕{match.group(2)}号", "document number lost the 〔 before its year"))
     for match, replacement, reason in sorted(fixes, key=lambda f: f[0].start()):
         if replacement != match.group():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ MAX_READINGS = 256
 _FRAGMENT = re.compile(r"([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7})\)")
 _FULLWIDTH_AS_ASCII = ";,:!"  # full-width punctuation the serving site rewrote as ASCII (two GBK bytes each)
 _TRAIL_ASCII = re.compile(r"[@-~]")  # bytes 0x40-0x7E: a GBK trail byte that shows as one ASCII character
+_SEED_CANDIDATE = re.compile("[?\ufffd\ue000-\uf8ff]")  # the only characters _is_seed can accept
 
 
 def _is_pua(ch: str) -> bool:
@@ -114,7 +116,8 @@ def find_runs(text: str) -> list[Run]:
     """
     runs: list[Run] = []
     i = 0
-    while i < len(text):
+    while (candidate := _SEED_CANDIDATE.search(text, i)) is not None:
+        i = candidate.start()
         if not _is_seed(text, i):
             i += 1
             continue
@@ -213,7 +216,7 @@ class _Usage:
     def __init__(self, text: str):
         plain = strip_pinyin(text)
         self.chars = Counter(plain)
-        self.pairs = Counter(plain[i:i + 2] for i in range(len(plain) - 1))
+        self.pairs = Counter(map(operator.add, plain, plain[1:]))  # plain[i:i + 2] at every i
 
     def rank(self, slot: tuple[str, ...], before: str, after: str) -> list[str]:
         """Candidates of one slot, best first: pairs with the neighbours seen in the document, then frequency."""

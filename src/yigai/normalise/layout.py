@@ -30,11 +30,13 @@ def cleanup(text: str) -> PassResult:
         codes = " ".join(f"U+{ord(ch):04X}" for ch in match.group())
         result.add(Edit(match.start(), match.end(), ""), Change(
             "normalise", "invisible", "removed", codes, "", "control or zero-width characters that print nothing"))
-    for i, ch in enumerate(text):
-        if ch == "\ufffd" and among_ascii(text, i):  # in Chinese text it marks byte damage (see garble)
+    i = text.find("\ufffd")
+    while i >= 0:
+        if among_ascii(text, i):  # in Chinese text it marks byte damage (see garble)
             result.add(Edit(i, i + 1, ""), Change(
                 "normalise", "invisible", "removed", "U+FFFD", "",
                 "replacement character of an undecodable byte, outside Chinese text where nothing is lost"))
+        i = text.find("\ufffd", i + 1)
     result.edits.sort(key=lambda e: e.start)
     return result
 
@@ -65,6 +67,8 @@ def letter_spacing(text: str) -> PassResult:
     """Close up words printed with a space between characters ("实 施 方 案", "索 引 号:")."""
     result = PassResult()
     for line in lines(text):
+        if " " not in line.text:  # both patterns need a space between characters
+            continue
         whole = _SPACED_LINE.fullmatch(line.text)
         matches = [whole] if whole else list(_SPACED_LABEL.finditer(line.text))
         for match in matches:

@@ -39,6 +39,8 @@ def is_pinyin(content: str) -> bool:
 
 def pinyin_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the inline pinyin annotations, e.g. the "(guān)" of "關(guān)于"."""
+    if "(" not in text and "（" not in text:
+        return []
     return [m.span() for m in PINYIN_ANNOTATION.finditer(text) if is_pinyin(m.group(1))]
 
 
@@ -63,10 +65,12 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text) if text else text
 
 
+@lru_cache(maxsize=4096)
 def plain_view(text: str) -> str:
     """The text as a reader of simplified Chinese sees it: no pinyin annotations, simplified characters.
 
-    Used to recognise site chrome and spam in documents served in traditional characters.
+    Used to recognise site chrome and spam in documents served in traditional characters. Several passes look at the
+    same lines: views are remembered, for one document at a time (yigai.normalise.run forgets them).
     """
     return to_simplified(strip_pinyin(text))
 
@@ -79,16 +83,17 @@ def _line_edits(line_start: int, line: str, spans: list[tuple[int, int]]) -> tup
 
     The stretch is (start, end, traditional, simplified), placed on the line as read, or None when nothing converts.
     """
-    index: list[int] = []
+    kept = []  # the stretches of the line outside the annotations
     cursor = 0
     for s, e in [*spans, (len(line), len(line))]:
-        index.extend(range(cursor, s))
+        kept.append((cursor, s))
         cursor = e
-    stripped = "".join(line[i] for i in index)
+    stripped = "".join(line[s:e] for s, e in kept)
     converted = to_simplified(stripped)
     removals = [Edit(line_start + s, line_start + e, "") for s, e in spans]
     if converted == stripped:
         return removals, None
+    index = [i for s, e in kept for i in range(s, e)]  # position in the line of each character of `stripped`
     if len(converted) != len(stripped):  # a phrase changed length: replace the whole line at once
         edit = Edit(line_start, line_start + len(line), converted)
         return [edit], (edit.start, edit.end, stripped, converted)

@@ -9,6 +9,7 @@ from importlib import resources
 
 import yaml
 
+from yigai import textscan
 from yigai.changes import Change
 from yigai.normalise.edits import Edit, PassResult
 from yigai.normalise.script import plain_view
@@ -56,7 +57,7 @@ def lexicon() -> Lexicon:
 
 
 def _is_spam_item(item: str, lex: Lexicon) -> bool:
-    return bool(lex.token.search(item)) or any(k in item for k in lex.keywords)
+    return bool(textscan.search(lex.token, item)) or any(k in item for k in lex.keywords)
 
 
 def _is_place(item: str, lex: Lexicon) -> bool:
@@ -79,7 +80,7 @@ def classify(plain: str) -> str | None:
     if len(items) >= 5 and 5 * sum(_is_place(item, lex) for item in items) >= 4 * len(items) and \
             all(len(item) <= 8 for item in items):
         return "list of county and city names injected by the hosting site"
-    if lex.token.search(text) and not re.search(f"[{CJK_CLASS}A-Za-z0-9]", lex.token.sub("", text)):
+    if textscan.search(lex.token, text) and not re.search(f"[{CJK_CLASS}A-Za-z0-9]", lex.token.sub("", text)):
         return "name of a gambling site injected by the hosting site"
     return None
 
@@ -136,7 +137,7 @@ def run_tokens(text: str) -> PassResult:
     result = PassResult()
     lex = lexicon()
     for line in lines(text):
-        for match in lex.token.finditer(line.text):
+        for match in textscan.finditer(lex.token, line.text):
             start, end = line.start + match.start(), line.start + match.end()
             if _stands_for_about(text, start, end, lex):
                 result.add(Edit(start, end, ABOUT), Change(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 """Regex class body of CJK ideographs (unified, extension A–H and compatibility)."""
@@ -28,9 +28,8 @@ def cjk_chars(text: str) -> list[str]:
     return CJK.findall(text)
 
 
-@dataclass(frozen=True)
-class Line:
-    """One line of a text.
+class Line(NamedTuple):
+    """One line of a text (a named tuple: the passes make one for every line, several times per document).
 
     Attributes:
         start: offset of its first character in the text.
@@ -62,9 +61,11 @@ def lines(text: str) -> list[Line]:
     """Split a text into lines at '\\n', keeping each line's offsets."""
     out = []
     start = 0
+    make = tuple.__new__
     for piece in text.split("\n"):
-        out.append(Line(start, start + len(piece), piece))
-        start += len(piece) + 1
+        end = start + len(piece)
+        out.append(make(Line, (start, end, piece)))
+        start = end + 1
     return out
 
 
