@@ -17,9 +17,8 @@ from functools import lru_cache
 from importlib import resources as importlib_resources
 from typing import Any
 
-import yaml
 
-from yigai import divisions
+from yigai import divisions, yamlio
 
 _VOWEL_INITIAL = ("a", "o", "e")
 _NOT_PARENTS = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
@@ -29,7 +28,7 @@ PARTY_PREFIX = "中共"
 @lru_cache(maxsize=None)
 def _data(name: str) -> dict[str, Any]:
     text = importlib_resources.files("yigai").joinpath(f"data/{name}").read_text(encoding="utf-8")
-    return yaml.safe_load(text) or {}
+    return yamlio.safe_load(text) or {}
 
 
 def _names() -> dict[str, Any]:

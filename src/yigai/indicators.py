@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from yigai import metadata
+from yigai import metadata, yamlio
 from yigai.changes import Change
 from yigai.errors import YigaiError
 
@@ -313,7 +313,7 @@ def parse(data: Any, path: Path) -> CodeList:
 def _load_cached(path: str, mtime: float) -> CodeList:
     file = Path(path)
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yamlio.safe_load(file.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise YigaiError(f"not valid YAML: {exc}", file=path) from None
     except UnicodeDecodeError:

@@ -39,9 +39,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources as importlib_resources
 
-import yaml
 
-from yigai import divisions
+from yigai import divisions, yamlio
 from yigai.changes import Change
 from yigai.divisions import Division
 from yigai.extract import clauses, collectives, outline, prose
@@ -83,7 +82,7 @@ class Outcome:
 def alias_rules() -> AliasRules:
     """Load the general naming rules (src/yigai/data/agency_aliases.yml)."""
     path = importlib_resources.files("yigai").joinpath(ALIAS_FILE)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yamlio.safe_load(path.read_text(encoding="utf-8"))
     forms: dict[str, tuple[str, str]] = {}
     class_words: dict[str, str] = {}
     for item in data["functions"]:

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources as importlib_resources
 
-import yaml
 
-from yigai import divisions
+from yigai import divisions, yamlio
 from yigai.divisions import Division
 
 ALIAS_FILE = "data/agency_aliases.yml"
@@ -75,7 +74,7 @@ class Collective:
 @lru_cache(maxsize=1)
 def rules() -> Rules:
     """Load the collective rules (src/yigai/data/agency_aliases.yml, key `collectives`)."""
-    data = yaml.safe_load(importlib_resources.files("yigai").joinpath(ALIAS_FILE).read_text(encoding="utf-8"))
+    data = yamlio.safe_load(importlib_resources.files("yigai").joinpath(ALIAS_FILE).read_text(encoding="utf-8"))
     section = data["collectives"]
     scopes, scope_zh = {}, {}
     for scope, spec in section["scopes"].items():

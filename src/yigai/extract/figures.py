@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources as importlib_resources
 
-import yaml
 
-from yigai import textscan
+from yigai import textscan, yamlio
 
 _FULL = "０１２３４５６７８９％．（）：∶，；～－＋／＜＞　"
 _HALF = "0123456789%.()::,;~-+/<> "
@@ -61,14 +60,14 @@ class Unit:
 @lru_cache(maxsize=1)
 def units() -> dict[str, Unit]:
     """The documented units, from src/yigai/data/units.yml, by published name."""
-    data = yaml.safe_load(importlib_resources.files("yigai").joinpath("data/units.yml").read_text(encoding="utf-8"))
+    data = yamlio.safe_load(importlib_resources.files("yigai").joinpath("data/units.yml").read_text(encoding="utf-8"))
     return {str(name): Unit(str(name), spec["kind"], spec["description"]) for name, spec in data["units"].items()}
 
 
 @lru_cache(maxsize=1)
 def aliases() -> dict[str, tuple[str, float]]:
     """Every written form of a unit → (published unit, factor to multiply the value by)."""
-    data = yaml.safe_load(importlib_resources.files("yigai").joinpath("data/units.yml").read_text(encoding="utf-8"))
+    data = yamlio.safe_load(importlib_resources.files("yigai").joinpath("data/units.yml").read_text(encoding="utf-8"))
     out: dict[str, tuple[str, float]] = {}
     for name, spec in data["units"].items():
         for alias in spec.get("aliases") or []:

@@ -34,8 +34,7 @@ import re
 from functools import lru_cache
 from importlib import resources as importlib_resources
 
-import yaml
-
+from yigai import yamlio
 from yigai.changes import Change
 from yigai.extract import clauses, outline
 from yigai.extract.deadlines import Deadline, find_deadlines, governing_deadline, plan_year_of
@@ -57,7 +56,7 @@ def heading_of(first_line: str) -> str | None:
 @lru_cache(maxsize=1)
 def _domain_rules() -> tuple[int, tuple[tuple[str, tuple[str, ...]], ...]]:
     path = importlib_resources.files("yigai").joinpath("data/domains.yml")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yamlio.safe_load(path.read_text(encoding="utf-8"))
     rules = tuple((item["domain"], tuple(str(k) for k in item["keywords"])) for item in data["domains"])
     return int(data.get("heading_weight", 1)), rules
 

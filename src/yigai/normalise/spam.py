@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
 
-from yigai import textscan
+from yigai import textscan, yamlio
 from yigai.changes import Change
 from yigai.normalise.edits import Edit, PassResult
 from yigai.normalise.script import plain_view
@@ -46,7 +45,7 @@ class Lexicon:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """Load the spam lexicon shipped with the package."""
-    data = yaml.safe_load(resources.files("yigai").joinpath("data", "spam.yml").read_text(encoding="utf-8"))
+    data = yamlio.safe_load(resources.files("yigai").joinpath("data", "spam.yml").read_text(encoding="utf-8"))
     terms = sorted(data["terms"], key=len, reverse=True)
     term = "|".join([re.escape(t) for t in terms] + [f"(?:{p})" for p in data.get("patterns", [])])
     separators = re.escape(data["separators"])
