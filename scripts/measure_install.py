@@ -23,6 +23,7 @@ LAYERS = {
     "validate": "[validate]",
     "build": "[build]",
     "contributor": "[build,validate]",
+    "datadocs": "[datadocs]",
     "docs": "[docs]",
     "test": "[test]",
 }
