@@ -69,6 +69,14 @@ def test_lead_verb_and_shared_duty_with_trimming():
     assert by_task["1.1"]["330102-staffing"]["mention"] == "区编委办"
 
 
+def test_bodies_that_give_support_share_the_duty():
+    by_task, _, _ = responsibilities(item("(区卫健局牵头,区财政局、区编委办给予支持)"))
+    assert roles(by_task["1.1"]) == {"330102-health": ("lead", "lead-verb", False),
+                                     "330102-finance": ("co", "shared-duty", False),
+                                     "330102-staffing": ("co", "shared-duty", False)}
+    assert by_task["1.1"]["330102-staffing"]["mention"] == "区编委办"
+
+
 def test_shared_duty_without_lead_takes_the_first_body_as_lead_flagged():
     by_task, _, _ = responsibilities(item("（区财政局、区卫健局等部门按职责分工负责）"))
     assert roles(by_task["1.1"]) == {"330102-finance": ("lead", "shared-duty", True),

@@ -34,6 +34,9 @@ def bodies(prose_text: str, jurisdiction=PROVINCE) -> dict[str, tuple[str, str, 
                                          "410000-finance": ("co", "省财政厅", False),
                                          "410000-health": ("co", "省卫生健康委", False)}),
     # X会同Y: X leads, Y shares
+    ("省卫生健康委负责制定标准，省发展改革委、省财政厅给予支持。", {
+        "410000-health": ("lead", "省卫生健康委", False), "410000-development-reform": ("co", "省发展改革委", False),
+        "410000-finance": ("co", "省财政厅", False)}),
     ("省卫生健康委会同省财政厅制定办法。", {"410000-health": ("lead", "省卫生健康委", False),
                                    "410000-finance": ("co", "省财政厅", False)}),
     # 由X…: X leads; 由X牵头，会同Y…: Y shares

@@ -73,6 +73,12 @@ def only(body: str, head: str = HEAD) -> dict:
     ("基层就诊率达到百分之六十五。", {"value": 65, "unit": "%"}),
     ("县域内就诊率达到９０％。", {"value": 90, "unit": "%", "quote": "县域内就诊率达到９０％"}),
     ("一是县域内就诊率达到90%以上。", {"indicator": "县域内就诊率"}),
+    # a share opening its clause: the noun after it is what the share is of; a grade in a name is not a figure
+    ("到2024年,80%以上的县级医院达到三级医院服务能力。",
+     {"indicator": "县级医院达到三级医院服务能力", "comparator": ">=", "value": 80, "unit": "%"}),
+    ("到2024年,三成以上县级医院达到二级以上医院服务能力。",
+     {"indicator": "县级医院达到二级以上医院服务能力", "comparator": ">=", "value": 30, "unit": "%"}),
+    ("（一）90%的乡镇卫生院达到服务能力推荐标准。", {"indicator": "乡镇卫生院达到服务能力推荐标准", "value": 90}),
 ])
 def test_phrasing(body, expected):
     row = only(body)

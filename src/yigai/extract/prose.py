@@ -2,7 +2,7 @@
 
 A task's text is read clause by clause (split at 。；，：！？). A clause names a responsible body when:
 
-* it opens with bodies and a verb: X负责…, X牵头, X统筹…, X会同Y… (X lead, Y co), X、Y配合 / 协同 / 参与 /
+* it opens with bodies and a verb: X负责…, X牵头, X统筹…, X会同Y… (X lead, Y co), X、Y配合 / 协同 / 参与 / 给予支持 /
   按职责分工负责 (co), X要… / X应当… / X须… / 各X要… (the actor of the duty), X制定… / X组织… (a verb of doing
   right after the body: the actor too); a clause that opens with 会同Y after a lead makes Y co;
 * it puts the body after 由: 由X牵头 / 由X负责 / 由X组织… / 由X会同Y制定… (X lead, Y co);
@@ -30,7 +30,7 @@ from yigai.extract import collectives
 from yigai.extract.clauses import BODY_SUFFIX, Mention
 
 BOUNDARY = re.compile(r"[。；;，,：:！？!?\n]")
-CO = r"(?:按照?职责分?工?|分工|共同)负责|积极配合|配合|协同|协助|参与"
+CO = r"(?:按照?职责分?工?|分工|共同)负责|(?:给予|予以)(?:支持|配合|协助)|积极配合|配合|协同|协助|参与"
 LEAD = r"牵头抓总|牵头(?!单位|医院|部门|机构)|负责(?!人|同志|制(?!定|订)|的|任|单位|部门)|会同|统筹|主抓"
 MODAL = r"要|应当|应该|应|须|必须|务必|着力|抓紧|不得"
 DUTY = (r"制定|出台|建立|健全|组织(?!部)|开展|实施|实行|推进|推动|落实|履行|承担|完善|加强|强化|做好|提供|选派|安排|执行|确定|"

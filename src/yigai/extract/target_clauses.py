@@ -31,7 +31,7 @@ RELATIVE = re.compile(r"(?:较|比)(?:上年|去年|上一年|前一年|基期|�
                       r"|在原有基础上|年均增长|年增长")
 PAST = re.compile(r"已经|现已|现有|目前|已")
 LEAD_FILLERS = re.compile(
-    r"^(?:[(]?[0-9一二三四五六七八九十]{1,3}[).、]|[①-⑳]|[一二三四五六七八九十]+是|第[一二三四五六七八九十]+条|"
+    r"^(?:[(（]?[0-9０-９一二三四五六七八九十]{1,3}[).、）．]|[①-⑳]|[一二三四五六七八九十]+是|第[一二三四五六七八九十]+条|"
     r"力争|争取|确保|努力|积极|着力|全面|进一步|逐步|持续|不断|同步|继续|同时|其中|并且|并|且|以及|和|及|要|使|让|"
     r"推动|落实|实现|原则上|分别|累计|总计|合计|共|约|有|全市|全省|全区|全县|全州|全镇|本市|本省|本区|本县|我市|我省|我区|"
     r"我县|在|将|的|[\s,、])+")
@@ -242,7 +242,8 @@ def read_clause(ctx: Context, para: Paragraph, sentence: Sentence, seed: Deadlin
             i = j + 1
             continue
         split = _object_end(folded, tail.end, end, head, rest)
-        attributive = head.kind == "percent" and folded[tail.end:tail.end + 1] == "的"
+        attributive = head.kind == "percent" and (folded[tail.end:tail.end + 1] == "的" or
+                                                  _bare_share(ctx, para, segment, head, tail))
         obj = (tail.end, split) if head.kind == "count" or attributive else (tail.end, tail.end)
         out += _rows(ctx, para, sentence, seed, segment, group, tails, verdict, obj)
         sentence.last_kind = head.kind
@@ -258,6 +259,16 @@ def read_clause(ctx: Context, para: Paragraph, sentence: Sentence, seed: Deadlin
     return out
 
 
+def _bare_share(ctx: Context, para: Paragraph, segment: int, head: Figure, tail: Tail) -> bool:
+    """Whether a compared percent opens its clause and a noun follows: 三成以上县级医院达到…, 80%以上乡镇卫生院….
+
+    Like 80%以上的县级医院, the words after the figure say what the share is of (the indicator), not the words of
+    an earlier clause.
+    """
+    return bool(tail.type and re.match(rf"[{CJK}]", ctx.folded[tail.end:tail.end + 1])
+                and not clean(ctx, para, segment, head.start, []))
+
+
 def _object_end(folded: str, tail_end: int, end: int, head: Figure, rest: list[Figure]) -> int:
     """Where the words after a count end: at the 、 before the next figure of the same kind, else at the clause end."""
     for figure in rest:
@@ -266,6 +277,14 @@ def _object_end(folded: str, tail_end: int, end: int, head: Figure, rest: list[F
             if cut >= 0:
                 return cut
     return end
+
+
+def _compared(folded: str, start: int, figure: Figure) -> bool:
+    """Whether a later figure of the clause is compared (达到60%, 60%以上): a value, not a grade in a name (三级医院)."""
+    after = comparator_after(folded, figure.end)
+    if figure.kind == "grade" and re.match(rf"[{CJK}]", folded[after.end:after.end + 1]):
+        return False  # 80%以上的县级医院达到三级医院服务能力: 三级 names the hospitals' grade, the 80% is the target
+    return bool(comparator_before(folded, start, figure.start) or after.type)
 
 
 def _judge(ctx: Context, sentence: Sentence, segment: int, end: int, figure: Figure, tail: Tail,
@@ -278,7 +297,7 @@ def _judge(ctx: Context, sentence: Sentence, segment: int, end: int, figure: Fig
         sentence.past = True   # 已达到55%，签约覆盖率达到40%: the rest of the sentence reports the past too
         return None
     following = folded[tail.end:tail.end + 1]
-    later = any(comparator_before(folded, tail.end, f.start) or comparator_after(folded, f.end).type for f in rest[:3])
+    later = any(_compared(folded, tail.end, f) for f in rest[:3])
     if figure.kind in ("duration", "age", "grade") or figure.unit is None:
         closes = not re.match(rf"[{CJK}A-Za-z]", following) or figure.kind in ("duration", "age")
         worded = before and (figure.unit or re.match(rf"[{CJK}]", folded[before.start]))
