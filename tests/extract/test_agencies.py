@@ -77,6 +77,15 @@ def test_bodies_that_give_support_share_the_duty():
     assert by_task["1.1"]["330102-staffing"]["mention"] == "区编委办"
 
 
+def test_a_table_of_tasks_with_one_row_per_line_gives_lead_and_co_rows():
+    text = ("某方案\n\n一、任务\n\n内容。\n\n序号\t工作任务\t牵头单位\t配合单位\t完成时限\n"
+            "1\t推进医共体建设\t区卫健局\t区财政局、区编委办\t2024年12月底\n")
+    by_task, _, _ = responsibilities(text)
+    assert roles(by_task["A1.1"]) == {"330102-health": ("lead", "annex-table", False),
+                                      "330102-finance": ("co", "annex-table", False),
+                                      "330102-staffing": ("co", "annex-table", False)}
+
+
 def test_shared_duty_without_lead_takes_the_first_body_as_lead_flagged():
     by_task, _, _ = responsibilities(item("（区财政局、区卫健局等部门按职责分工负责）"))
     assert roles(by_task["1.1"]) == {"330102-finance": ("lead", "shared-duty", True),

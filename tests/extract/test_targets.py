@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from yigai import metadata
 from yigai.extract import evaluation, figures, targets
+from yigai.extract import tasks as tasks_module
 
 HEAD = ("某某市人民政府关于印发某某市医改实施方案的通知\n\n各区人民政府:\n\n现印发给你们,请认真贯彻执行。\n\n"
         "2020年1月2日\n\n某某市医改实施方案\n\n")
@@ -199,6 +200,17 @@ def test_task_is_the_innermost_task_containing_the_quote():
     rows = extract(body, tasks=tasks)
     assert [r["task_id"] for r in rows] == ["test-2020-01:1", "test-2020-01:1.1"]
     assert extract(body)[0]["task_id"] is None
+
+
+def test_a_target_in_a_row_of_a_table_of_tasks_is_read_in_its_task_cell_and_takes_the_rows_time():
+    body = ("一、目标\n\n内容。\n\n| 序号 | 重点任务 | 牵头单位 | 完成时间 |\n|---|---|---|---|\n"
+            "| 1 | 中选药品使用比例不低于80% | 区医保局 | 2020年10月底 |\n"
+            "| 2 | 到2021年底，县域就诊率达到90% | 区卫健局 | 2020年12月底 |\n")
+    text = HEAD + body
+    rows = extract(body, tasks=tasks_module.run("test-2020-01", text, len(HEAD)))
+    assert [(r["task_id"], r["indicator"], r["quote"], r["deadline"]) for r in rows] == [
+        ("test-2020-01:A1.1", "中选药品使用比例", "中选药品使用比例不低于80%", "2020-10-31"),
+        ("test-2020-01:A1.2", "县域就诊率", "县域就诊率达到90%", "2021-12-31")]
 
 
 def test_table_of_targets_one_row_per_line():

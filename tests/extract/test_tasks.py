@@ -122,6 +122,37 @@ def test_flattened_table_rows_become_annex_tasks():
     assert text[first["char_start"]:first["char_end"]].split() == ["1", "成立办公室", "区卫计局", "区编委办", "2017年6月"]
 
 
+ROW_TABLES = {
+    "tabs": ("序号\t工作任务\t牵头单位\t配合单位\t完成时限\n"
+             "1\t推进医共体建设，县域就诊率达到90%以上\t区卫计局\t区财政局、区医保局\t2024年12月底\n"
+             "2\t落实集采结果\t区医保局\t区卫计局\t2024年10月底\n"),
+    "pipes": ("| 序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时间 |\n| --- | --- | --- | --- | --- |\n"
+              "| 1 | 推进医共体建设，县域就诊率达到90%以上 | 区卫计局 | 区财政局、区医保局 | 2024年12月底 |\n"
+              "| 2 | 落实集采结果 | 区医保局 | 区卫计局 | 2024年10月底 |\n"),
+    "spaces": ("序号　　工作任务　　牵头单位　　配合单位　　完成时限\n"
+               "1　　推进医共体建设，县域就诊率达到90%以上　　区卫计局　　区财政局、区医保局　　2024年12月底\n"
+               "2　　落实集采结果　　区医保局　　区卫计局　　2024年10月底\n"),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(ROW_TABLES))
+def test_a_table_of_tasks_with_one_row_per_line_gives_annex_tasks(layout):
+    text = "某方案\n\n一、目标\n\n内容。\n\n附表\n\n" + ROW_TABLES[layout] + "\n本方案自印发之日起实施。\n"
+    rows = tasks.run(PLAN, text, 0)
+    annex = [r for r in rows if r["path"].startswith("A")]
+    assert [r["path"] for r in annex] == ["A1.1", "A1.2"]
+    assert [r["text"] for r in annex] == ["推进医共体建设，县域就诊率达到90%以上", "落实集采结果"]
+    assert [r["deadline"] for r in annex] == ["2024-12-31", "2024-10-31"]
+    assert rows[0]["text"] == "目标\n内容。"
+
+
+def test_a_row_table_header_ends_the_outline_without_an_annex_marker():
+    text = "某方案\n\n一、目标\n\n内容。\n\n" + ROW_TABLES["tabs"]
+    rows = tasks.run(PLAN, text, 0)
+    assert rows[0]["text"] == "目标\n内容。"
+    assert [r["path"] for r in rows] == ["1", "A1.1", "A1.2"]
+
+
 def test_table_needs_a_known_header():
     assert outline.find_tables("序号\n\n名称\n\n数量\n\n1\n\n甲\n\n2\n") == []
 

@@ -13,9 +13,10 @@ paragraph after the last item (本方案自印发之日起实施; 各区各单�
 printed as a bare heading), which belongs to the document, not the item,
 or at a signature block closing the document (the issuing bodies' names above a date line of their own).
 
-Annex tables that arrived "flattened" (one cell per line, as happens when a web page's table is copied as text)
-are recognised from their header cells (序号, then column names such as 工作任务 / 牵头部门 / 相关责任部门 /
-完成时间) and read back into rows.
+Annex tables of tasks are recognised from their header cells (序号, then column names such as 工作任务 / 牵头部门 /
+相关责任部门 / 完成时间) and read back into rows, in both layouts a scraped page gives them: "flattened" (one cell per
+line, as happens when a web page's table is copied as text) and one row per line (cells split at ``|``, tabs or runs
+of spaces, as yigai.extract.table_layouts splits tables of indicators).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from yigai.extract import table_layouts
 from yigai.extract.plans import is_signature_date, is_signer
 
 CN_NUMERAL = "一二三四五六七八九十百零〇"
@@ -58,6 +60,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 MAX_HEADER_CELL = 8
 MAX_COLUMNS = 10
+RULE_LINE = re.compile(r"^[|｜]?(?:\s*:?-{3,}:?\s*[|｜])+\s*(?::?-{3,}:?)?\s*$")
 TIME_CELL = re.compile(rf"^((到|至)?\s*(19|20)\d{{2}}\s*年|(19|20)\d{{2}}[.．\-/]|年内|年底|长期|持续|常态|每年)")
 
 
@@ -159,6 +162,51 @@ def _table_header(lines: list[Line], i: int) -> tuple[list[str], int] | None:
     return (columns, j) if j < len(lines) and "task" in known and len(known) >= 2 else None
 
 
+def _row_cells(line: Line) -> list[Line]:
+    """The cells of a line of a one-row-per-line table (split at |, tabs or runs of spaces), with their offsets."""
+    cells = table_layouts.split_cells(table_layouts.Cell(line.text, line.start, line.end))
+    return [Line(cell.text, cell.start, cell.end) for cell in cells]
+
+
+def _row_table(lines: list[Line], i: int) -> tuple[Table, int] | None:
+    """If lines[i] is the header of a one-row-per-line table of tasks, return the table and the index after it.
+
+    The header is 序号 and the columns' names on one line, naming a task column and at least one more known column;
+    each row is one line whose first cell is the next row number and which has no more cells than the header.
+    """
+    if not lines[i].text.lstrip("|｜ ").startswith(TABLE_NUMBER_CELLS):
+        return None
+    header = _row_cells(lines[i])
+    if len(header) < 3 or header[0].text not in TABLE_NUMBER_CELLS or len(header) > MAX_COLUMNS + 1:
+        return None
+    columns = ["number"] + [_column_meaning(cell.text) or "other" for cell in header[1:]]
+    known = [c for c in columns[1:] if c != "other"]
+    if "task" not in known or len(known) < 2:
+        return None
+    table = Table(columns=columns, start=lines[i].start, rows=[])
+    j = i + 1
+    if j < len(lines) and RULE_LINE.match(lines[j].text):
+        j += 1      # a Markdown table's |---|---| line
+    while j < len(lines):
+        cells = _row_cells(lines[j])
+        if not 2 <= len(cells) <= len(columns) or cells[0].text != str(len(table.rows) + 1):
+            break
+        table.rows.append(cells)
+        j += 1
+    return (table, j) if table.rows else None
+
+
+def task_cells(text: str, start: int = 0) -> list[tuple[int, int]]:
+    """The spans of the task cells of the tables of tasks after `start` whose rows are one line each."""
+    spans = []
+    for table in find_tables(text, start):
+        for row in table.rows:
+            task = table_cells(table, row).get("task")
+            if task and len(task) == 1 and "\n" not in text[row[0].start:row[-1].end]:
+                spans.append((task[0].start, task[0].end))
+    return spans
+
+
 def _column_meaning(cell: str) -> str | None:
     for meaning, names in TABLE_COLUMNS.items():
         if cell in names:
@@ -177,6 +225,11 @@ def find_tables(text: str, start: int = 0) -> list[Table]:
     tables: list[Table] = []
     i = 0
     while i < len(lines):
+        in_rows = _row_table(lines, i)
+        if in_rows is not None:
+            tables.append(in_rows[0])
+            i = in_rows[1]
+            continue
         header = _table_header(lines, i)
         if header is None:
             i += 1
@@ -206,7 +259,7 @@ def parse(text: str, start: int) -> list[Node]:
     stack: list[Node] = []          # open nodes, one per level
     styles: list[str] = []          # numbering style of each open level
     for index, line in enumerate(lines):
-        if stack and (ANNEX_MARKER.match(line.text) or _table_header(lines, index)):
+        if stack and (ANNEX_MARKER.match(line.text) or _table_header(lines, index) or _row_table(lines, index)):
             break
         found = label_of(line.text)
         if found is None:

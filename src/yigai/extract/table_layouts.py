@@ -127,6 +127,11 @@ def _delimiter(line: Cell) -> re.Pattern[str]:
     return PIPE if ("|" in line.text or "｜" in line.text) else SPACE
 
 
+def split_cells(line: Cell) -> list[Cell]:
+    """The cells of one line of a table: split at ``|`` when the line has one, else at tabs or runs of spaces."""
+    return _cells(line, _delimiter(line))
+
+
 def _header(cells: list[Cell]) -> list[Column] | None:
     """The columns of a header row, or None when a cell is not a header word."""
     columns = []

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
 from yigai.changes import Change
+from yigai.extract import outline
 from yigai.extract import plans as extract_plans
 from yigai.extract import target_tables
 from yigai.extract.deadlines import Deadline, find_deadlines, period_end
@@ -116,9 +117,13 @@ def split(folded: str, start: int, end: int, breaks: str) -> list[tuple[int, int
     return out
 
 
-def _paragraphs(ctx: Context, start: int, skip: list[tuple[int, int]]):
-    """Yield the paragraphs (lines) of the body after `start` that are not inside a table of targets."""
-    offset, k = 0, 0
+def _paragraphs(ctx: Context, start: int, skip: list[tuple[int, int]], cells: list[tuple[int, int]]):
+    """Yield the paragraphs (lines) of the body after `start` that are not inside a table of targets.
+
+    A line that is a row of a table of tasks (`cells`: the spans of their task cells) is read in its task cell only:
+    its other cells are bodies, times and row numbers.
+    """
+    offset, k, c = 0, 0, 0
     skip = sorted(skip)
     for line in ctx.text.split("\n"):
         begin, end = offset, offset + len(line)
@@ -127,6 +132,10 @@ def _paragraphs(ctx: Context, start: int, skip: list[tuple[int, int]]):
             k += 1
         if end <= start or not line.strip() or (k < len(skip) and skip[k][0] < end):
             continue
+        while c < len(cells) and cells[c][1] <= begin:
+            c += 1
+        if c < len(cells) and cells[c][0] < end:
+            begin, end = cells[c]
         para_start = max(begin, start)
         clauses = split(ctx.folded, para_start, end, CLAUSE_BREAKS)
         yield Paragraph(para_start, end, clauses, partial(_deadlines, ctx, para_start, end, clauses),
@@ -204,13 +213,25 @@ class _Tasks:
         return None
 
 
+def _row_deadline(ctx: Context, item: Found, task: dict | None) -> tuple[str | None, str | None]:
+    """A target's deadline: the one its own words state, else its table row's time (完成时限), else the plan's.
+
+    A target read from a row of a table of tasks whose time column gives a deadline (…比例不低于80% | 县医保局 |
+    2024年10月底) takes that deadline when its own words state none.
+    """
+    stated = item.deadline is not None and not (ctx.default_deadline and item.deadline_text == ctx.default_deadline[1])
+    if stated or task is None or not str(task.get("path", "")).startswith("A") or not task.get("deadline"):
+        return item.deadline, item.deadline_text
+    return task["deadline"], task.get("deadline_text")
+
+
 def read(plan_id: str, text: str, tasks: list[dict], facts: extract_plans.PlanFacts | None = None) -> Reading:
     """Read the targets of one plan (see run) and the report entries of their reading."""
     facts = facts or extract_plans.run(text)
     ctx = _context(text, facts)
     found, spans = target_tables.read(ctx, facts.body_start)
     seed = None
-    for para in _paragraphs(ctx, facts.body_start, spans):
+    for para in _paragraphs(ctx, facts.body_start, spans, outline.task_cells(text, facts.body_start)):
         found += _paragraph(ctx, para, seed)
         # The deadline a paragraph hands on: a lead-in's (ending with a colon) own last one, else the one it had,
         # through list items that state none; the paragraph's deadlines are read only when they decide it.
@@ -223,13 +244,15 @@ def read(plan_id: str, text: str, tasks: list[dict], facts: extract_plans.PlanFa
     found.sort(key=lambda f: (f.figure.start, f.order))
     lookup = _Tasks(tasks)
     reading = Reading(changes=sorted(ctx.changes, key=lambda c: (c.char_start or 0)))
+    by_id = {task["task_id"]: task for task in tasks}
     for number, item in enumerate(found, start=1):
+        task_id = lookup.innermost(item.start, item.end)
+        deadline, deadline_text = _row_deadline(ctx, item, by_id.get(task_id))
         row = {
-            "target_id": f"{plan_id}:t{number:03d}", "plan_id": plan_id,
-            "task_id": lookup.innermost(item.start, item.end),
+            "target_id": f"{plan_id}:t{number:03d}", "plan_id": plan_id, "task_id": task_id,
             "indicator": item.indicator, "comparator": item.comparator, "value": item.figure.value,
-            "value_max": item.figure.value_max, "unit": item.figure.unit, "deadline": item.deadline,
-            "deadline_text": item.deadline_text, "scope": item.scope, "relative": item.relative,
+            "value_max": item.figure.value_max, "unit": item.figure.unit, "deadline": deadline,
+            "deadline_text": deadline_text, "scope": item.scope, "relative": item.relative,
             "approximate": item.approximate, "quote": text[item.start:item.end], "char_start": item.start,
             "char_end": item.end,
         }
