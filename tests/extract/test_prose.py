@@ -67,6 +67,15 @@ def test_prose_styles(sentence, expected):
     assert bodies(sentence) == expected
 
 
+@pytest.mark.parametrize("label", ["（一）", "1.", "第五条 ", "①"])
+def test_a_body_right_after_the_items_label_is_read(label):
+    text = f"某方案\n\n第一章 任务\n\n{label}省卫生健康委要加强考核。\n"
+    rows = tasks.run(PLAN, text, 0)
+    result = agencies.run(PLAN, text, rows, PROVINCE, Registry())
+    assert [(r["task_id"], r["agency_id"], r["role"], r["mention"]) for r in result.rows] == [
+        (f"{PLAN}:1.1", "410000-health", "lead", "省卫生健康委")]
+
+
 def test_a_list_of_divisions_shares_its_suffix_and_names_their_governments():
     found = bodies("郑州、开封、洛阳市要明确一个试点县。")
     assert found == {"410100-government": ("lead", "郑州", True), "410200-government": ("lead", "开封", True),

@@ -153,6 +153,13 @@ def test_a_row_table_header_ends_the_outline_without_an_annex_marker():
     assert [r["path"] for r in rows] == ["1", "A1.1", "A1.2"]
 
 
+def test_articles_nest_under_chapters():
+    text = "某方案\n\n第一章 总体目标\n\n第一条 目标。\n\n第二章 重点任务\n\n第二条 甲事。\n\n第三条 乙事。\n"
+    rows = tasks.run(PLAN, text, 0)
+    assert [(r["path"], r["label"]) for r in rows] == [("1", "第一章"), ("1.1", "第一条"), ("2", "第二章"),
+                                                       ("2.1", "第二条"), ("2.2", "第三条")]
+
+
 def test_table_needs_a_known_header():
     assert outline.find_tables("序号\n\n名称\n\n数量\n\n1\n\n甲\n\n2\n") == []
 

@@ -278,7 +278,9 @@ def _task_mentions(text: str, task: dict, tables) -> list[Mention]:
         return _annex_mentions(text, task, tables)
     start, end = task["char_start"], task["char_end"]
     skip = clauses.clause_spans(text, start, end)
-    return clauses.read_clauses(text, start, end) + prose.read_prose(text, start, end, skip)
+    label = task.get("label") or ""
+    words = start + len(label) if text.startswith(label, start) else start   # （一）X要…: X opens the prose
+    return clauses.read_clauses(text, start, end) + prose.read_prose(text, words, end, skip)
 
 
 def _report(outcome: Outcome, mention: Mention) -> Change | None:

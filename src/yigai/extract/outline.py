@@ -32,6 +32,7 @@ DIGIT = "0-9０-９"
 # Numbering styles, in no particular order: which level each takes is decided by the document.
 LABEL_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("part", re.compile(rf"第[{CN_NUMERAL}]{{1,4}}(?:部分|章|节)\s*")),
+    ("article", re.compile(rf"第[{CN_NUMERAL}]{{1,4}}条\s*")),
     ("cn-dun", re.compile(rf"[{CN_NUMERAL}]{{1,4}}、")),
     ("cn-paren", re.compile(rf"[(（][{CN_NUMERAL}]{{1,4}}[)）]")),
     # 1. １. 1． 1、 but not a decimal figure at the start of a line ("1.5倍"); "１.2019年" is a label and a year.
