@@ -307,6 +307,8 @@ def test_each_scope_with_a_bracketed_name_and_not_carried_into_a_per_capita_clau
 
 @pytest.mark.parametrize("body, expected", [
     ("到二〇二五年底，覆盖率达到65%以上。", {"value": 65, "deadline": "2025-12-31", "deadline_text": "到二〇二五年底"}),
+    ("医疗服务收入占比提高至35%-40%。", {"comparator": "range", "value": 35, "value_max": 40, "unit": "%"}),
+    ("婴儿死亡率控制在3‰～5‰。", {"comparator": "range", "value": 3, "value_max": 5, "unit": "‰"}),
     ("到二零二二年，县域内就诊率达到九成。", {"value": 90, "unit": "%", "comparator": ">=", "deadline": "2022-12-31"}),
     ("三成以上的社区卫生服务中心设置康复病房。", {"value": 30, "unit": "%", "comparator": ">=",
                                        "indicator": "社区卫生服务中心设置康复病房"}),
@@ -324,6 +326,11 @@ def test_figures_as_pages_write_them(body, expected):
     row = only(body)
     for key, value in expected.items():
         assert row[key] == value, (key, row)
+
+
+def test_a_percent_before_a_range_sign_and_points_after_it_are_two_figures():
+    found = [(f.value, f.value_max, f.unit) for f in figures.find_figures(figures.fold("增长5%-8个百分点"))]
+    assert found == [(5, None, "%"), (8, None, "个百分点")]
 
 
 def test_a_rate_whose_percent_sign_was_lost_is_read_as_percent_and_reported():

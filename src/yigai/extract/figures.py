@@ -81,12 +81,16 @@ def aliases() -> dict[str, tuple[str, float]]:
 
 @lru_cache(maxsize=1)
 def figure_pattern() -> re.Pattern:
-    """Regular expression of one figure: 百分之N, a ratio a:b, or a number or range with an optional unit."""
+    """Regular expression of one figure: 百分之N, a ratio a:b, or a number or range with an optional unit.
+
+    A range may write its unit on both ends when it is % or ‰ (35%-40%), not otherwise (5%-8个百分点 is two figures).
+    """
     written = "|".join(re.escape(a) for a in sorted(aliases(), key=len, reverse=True))
     return re.compile(
         rf"(?<![\d.A-Za-z])(?:百分之(?P<pct>[{CN_DIGITS}点]+|\d+(?:\.\d+)?)"
         rf"|(?P<ra>\d+(?:\.\d+)?) ?: ?(?P<rb>\d+(?:\.\d+)?)(?![\d:])"
-        rf"|(?P<n1>{NUMBER})(?: ?(?:-|~|至|到|—|–) ?(?P<n2>{NUMBER}))?(?P<unit>{written})?)")
+        rf"|(?P<n1>{NUMBER})(?:(?P<u1>%|‰)? ?(?:-|~|至|到|—|–) ?(?P<n2>{NUMBER})(?(u1)(?=(?P=u1))))?"
+        rf"(?P<unit>{written})?)")
 
 
 @lru_cache(maxsize=1)
