@@ -328,6 +328,15 @@ def test_figures_as_pages_write_them(body, expected):
         assert row[key] == value, (key, row)
 
 
+def test_a_part_introduced_by_qizhong_is_a_target_of_its_own():
+    rows = extract("到2025年,全市千人口床位数达到7.2张,其中公立医院床位数5.5张。")
+    assert [(r["indicator"], r["comparator"], r["value"], r["deadline"]) for r in rows] == [
+        ("千人口床位数", ">=", 7.2, "2025-12-31"), ("公立医院床位数", "=", 5.5, "2025-12-31")]
+    rows = extract("培养全科医生1000名,其中订单定向医学生200名。")
+    assert [(r["indicator"], r["value"]) for r in rows] == [("培养全科医生", 1000), ("培养订单定向医学生", 200)]
+    assert extract("其中,2019年已完成80%。") == []
+
+
 def test_a_percent_before_a_range_sign_and_points_after_it_are_two_figures():
     found = [(f.value, f.value_max, f.unit) for f in figures.find_figures(figures.fold("增长5%-8个百分点"))]
     assert found == [(5, None, "%"), (8, None, "个百分点")]

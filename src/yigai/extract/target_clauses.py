@@ -26,6 +26,8 @@ BUILD = re.compile("|".join(sorted((
     "改扩建", "完成", "实施", "启动", "推广", "派驻", "选派", "下派", "新开", "开设", "开通", "发放"), key=len, reverse=True)))
 FUNDING = re.compile(r"预算|投资|投入|资金|补助|经费|拨款|拨付|自筹|筹集|配套")
 RATE_END = re.compile(r"(?:率|比例|占比|比重|覆盖面)$")
+PART = re.compile(r"\s*其中")
+MEASURE_END = re.compile(r"(?:数|量|率|比例|占比|比重|规模|总额|金额|面积)$")
 CHANGE_END = re.compile(r"(?:增长|增加|提高|提升|下降|降低|减少|上升|下调|上调|增幅|降幅|增速|增长率)$")
 RELATIVE = re.compile(r"(?:较|比)(?:上年|去年|上一年|前一年|基期|基线|(?:19|20)\d{2}年)|同比|环比|增幅|降幅|增速|增长率"
                       r"|在原有基础上|年均增长|年增长")
@@ -327,6 +329,10 @@ def _judge(ctx: Context, sentence: Sentence, segment: int, end: int, figure: Fig
     if figure.kind == "percent" and (following == "的" and not later or RATE_END.search(head) or
                                      CHANGE_END.search(head)):
         return _Verdict()
+    # A part of the figure before (…培养全科医生1000名,其中订单定向医学生200名; 床位数7.2张,其中公立医院床位数5.5张):
+    # a measure (…数, …率) is its own indicator, a noun continues the verb before it.
+    if sentence.last_kind == figure.kind and PART.match(folded, segment, figure.start):
+        return _Verdict(continued=not MEASURE_END.search(head))
     # A list item continuing a count: "…3台、高端保健救护车辆3台" or "…培养40名骨干,180名党务工作者".
     item = folded[segment - 1:segment] == "、" and (tail.end >= end or folded[tail.end] in "、,;。")
     if sentence.last_kind == figure.kind == "count" and (item or (segment == figure.start and segment > 0)) and \
