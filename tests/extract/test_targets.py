@@ -307,6 +307,7 @@ def test_each_scope_with_a_bracketed_name_and_not_carried_into_a_per_capita_clau
 
 @pytest.mark.parametrize("body, expected", [
     ("到二〇二五年底，覆盖率达到65%以上。", {"value": 65, "deadline": "2025-12-31", "deadline_text": "到二〇二五年底"}),
+    ("力争每年新增家庭医生团队50个。", {"indicator": "每年新增家庭医生团队", "value": 50, "unit": "个", "scope": None}),
     ("医疗服务收入占比提高至35%-40%。", {"comparator": "range", "value": 35, "value_max": 40, "unit": "%"}),
     ("婴儿死亡率控制在3‰～5‰。", {"comparator": "range", "value": 3, "value_max": 5, "unit": "‰"}),
     ("到二零二二年，县域内就诊率达到九成。", {"value": 90, "unit": "%", "comparator": ">=", "deadline": "2022-12-31"}),

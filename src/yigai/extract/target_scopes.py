@@ -3,9 +3,10 @@
 A target's scope is the sub-area, institution type or population its figure binds, when that is narrower than the
 plan's jurisdiction: 甲市达到65% (a region opening the clause), 每个专科联盟… / 各市（州）… (a 每个/各 phrase, which
 carries to the later clauses of its sentence unless they open with a subject of their own; a per-capita
-denominator such as 每千人口 is part of the indicator, not a scope, and a 各 phrase naming bodies — 各市、区人民政府 —
-says who acts, not what the figure applies to), 一般人群和重点人群…分别达到40%68% (listed items paired with the
-figures), 重点人群签约服务覆盖率 (a population opening the indicator), 2000次/站 (a per-unit figure → 每站).
+denominator such as 每千人口 or a frequency such as 每年 is part of the indicator, not a scope, and a 各 phrase naming
+bodies — 各市、区人民政府 — says who acts, not what the figure applies to), 一般人群和重点人群…分别达到40%68% (listed
+items paired with the figures), 重点人群签约服务覆盖率 (a population opening the indicator), 2000次/站 (a per-unit
+figure → 每站).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from yigai import divisions
 CJK = r"\u3400-\u9fff"
 SUFFIX = r"(?:自治州|自治县|自治区|地区|新区|林区|省|市|州|县|区|旗|盟)"
 REGION_LIST = re.compile(rf"^(?P<items>(?:[{CJK}]{{2,8}}(?:、|和|及))*[{CJK}]{{1,7}}{SUFFIX})(?:要|应|均|都)?$")
-EACH = re.compile(rf"(?:每个|每一个|各个|每(?![千万百十]+(?:人|名|常住|户籍|居民))|各)(?![级类项种方部有相])"
+EACH = re.compile(rf"(?:每个|每一个|各个|每(?![千万百十]+(?:人|名|常住|户籍|居民)|年|半年|季|月|周|天|日)|各)(?![级类项种方部有相])"
                   rf"(?:(?![要应将把在对按均都须需的和])[{CJK}]){{0,12}}"
                   r"(?:地级以上市|地级市|联盟|医院|机构|中心|卫生院|医共体|医联体|集团|团队|县|市|区|州|盟|旗|乡镇|街镇|街道|"
                   r"社区|村|卫生室|站|院|所|单位|科室|学校|园区|片区|网格)(?:[(（][^()（）]{1,12}[)）](?:县|市|区)?)?"
