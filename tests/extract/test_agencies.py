@@ -69,6 +69,16 @@ def test_lead_verb_and_shared_duty_with_trimming():
     assert by_task["1.1"]["330102-staffing"]["mention"] == "区编委办"
 
 
+@pytest.mark.parametrize("brackets", ["（）", "〔〕"])
+def test_a_clause_holding_bracketed_words_names_every_body(brackets):
+    opening, closing = brackets
+    by_task, _, _ = responsibilities(item(f"（责任单位：区卫健局、区财政局，各街道{opening}镇、乡{closing}）"),
+                                     jurisdiction=COUNTY, reg=county_registry())
+    found = {agency: (row["role"], row["mention"]) for agency, row in by_task["1.1"].items()}
+    assert found == {"330102-health": ("lead", "区卫健局"), "330102-finance": ("co", "区财政局"),
+                     "330102-government-townships": ("co", f"各街道{opening}镇、乡{closing}")}
+
+
 def test_bodies_that_give_support_share_the_duty():
     by_task, _, _ = responsibilities(item("(区卫健局牵头,区财政局、区编委办给予支持)"))
     assert roles(by_task["1.1"]) == {"330102-health": ("lead", "lead-verb", False),

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 
 
-CLAUSE = re.compile(r"[(（]([^()（）]{2,600})[)）]")
+CLAUSE = re.compile(r"[(（]((?:[^()（）]|[(（][^()（）]{1,30}[)）]){2,600})[)）]")   # one level of brackets inside
 # A responsibility line without brackets, on a line of its own: 责任单位：市卫生健康委、市医保局 (its content).
 LABEL_LINE = re.compile(r"(?<=\n)(?:牵头单位|牵头部门|责任单位|责任部门|负责单位|负责部门|配合单位|配合部门|实施单位)\s*[:：][^\n]{2,300}(?=\n|$)")
 CLAUSE_CUE = re.compile(r"牵头|责任单位|责任部门|负责单位|负责部门|按职责分工负责|分工负责|配合单位|配合部门|协办单位|负责\s*$")
@@ -44,6 +44,7 @@ LEAD_END = re.compile(r"牵头$")
 PLAIN_DUTY_END = re.compile(r"(?<!等)(?<!分工)(?<!职责)负责$")
 TRIM_END = re.compile(r"(等部门|等单位|等机构|等|按职责分工负责|按职责负责|分工负责|共同负责|负责|牵头|(?:给予|予以)(?:支持|配合|协助)|配合|参与|分别)$")
 TRIM_START = re.compile(r"^(由|请|及|和)")
+OPENING, CLOSING = "（(〔[【", "）)〕]】"
 BODY_SUFFIX = ("局", "委", "委员会", "办", "办公室", "厅", "组织部", "宣传部", "统战部", "中心", "管委会", "政府", "联合会",
                "残联", "工会", "工委", "署")
 
@@ -115,13 +116,28 @@ def _trim(piece: str) -> tuple[str, int]:
 def items(text: str, offset: int) -> list[tuple[str, int, int]]:
     """Split a run of body names into trimmed (name, start, end) triples."""
     out = []
-    for match in re.finditer(r"[^、/]+", text):
-        for piece, rel in _split_and(match.group()):
+    for run, run_start in _runs(text):
+        for piece, rel in _split_and(run):
             name, lead = _trim(piece)
             if name:
-                start = offset + match.start() + rel + lead
+                start = offset + run_start + rel + lead
                 out.append((name, start, start + len(name)))
     return out
+
+
+def _runs(text: str) -> list[tuple[str, int]]:
+    """The runs of text between 、 and / outside brackets (各区（市、县）政府 is one run), with their offsets."""
+    runs, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char in OPENING:
+            depth += 1
+        elif char in CLOSING and depth:
+            depth -= 1
+        elif char in "、/" and not depth:
+            runs.append((text[start:i], start))
+            start = i + 1
+    runs.append((text[start:], start))
+    return [(run, at) for run, at in runs if run]
 
 
 def _split_and(part: str) -> list[tuple[str, int]]:

@@ -26,6 +26,7 @@ LEVELS = {"province": 0, "prefecture": 1, "county": 2}
 SCOPE_LEVELS = {"prefectures": 1, "counties": 2, "districts": 2, "townships": 3}
 FILLERS = re.compile(r"^(?:全省|全市|全区|全县|全州|全旗|本省|本市|本区|本县|我省|我市|我区|我县|所有|全部|各类|其他|其它|其余|"
                      r"(?:紧密型)?(?:医共体|医联体|医疗集团)内|县域内|区域内|辖区内?|政府办的?|政府举办的|公办)+")
+BRACKETS = str.maketrans("〔〕【】", "（）（）")   # 各区〔市、县〕 is written like 各区（市、县）
 TRAILING = re.compile(r"[(（][^()（）]{1,10}[)）]$")
 
 
@@ -106,7 +107,7 @@ def _longest(words, text: str) -> str | None:
 def parse(mention: str, jurisdiction: Division) -> Collective | None:
     """Read a mention as a collective body of the jurisdiction (or of a division inside it it names first)."""
     table = rules()
-    rest = FILLERS.sub("", mention)
+    rest = FILLERS.sub("", mention.translate(BRACKETS))
     rest = TRAILING.sub("", rest) if TRAILING.search(rest) and rest[:TRAILING.search(rest).start()] else rest
     division = jurisdiction
     found = divisions.find_in(rest) if rest[:1] not in ("各", "县", "市", "区", "乡", "镇") else []
