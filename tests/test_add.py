@@ -3,6 +3,7 @@ including a failing rebuild or an interruption, puts sources/, datapackage/ and 
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -122,6 +123,16 @@ def test_sources_are_written_as_a_reviewer_reads_them(checkout):
     # every signer proposed for the registry is marked for review next to the fact
     markers = newplan.review_markers(folder / "source.yml")
     assert any("130606-government-office" in why for _, why in markers)
+
+
+def test_a_plan_whose_tasks_are_a_table_one_row_per_line_is_added_and_valid(checkout):
+    """The rows of a Markdown table of tasks become annex tasks whose span is the whole row (cells and bars)."""
+    page = REPO / "tests" / "add" / "task-table-plan.txt"
+    result = invoke(str(page), "--plan-id", "ningbo-2025-01", "--captured", "2025-01-20")
+    assert result.exit_code == 0, result.output
+    tasks = [row for row in csv.DictReader((checkout / "datapackage" / "data" / "tasks.csv").open(encoding="utf-8"))
+             if row["plan_id"] == "ningbo-2025-01"]
+    assert [row["path"] for row in tasks if row["path"].startswith("A")] == ["A1.1", "A1.2"]
 
 
 def test_json_output_names_every_proposal_and_review(checkout):

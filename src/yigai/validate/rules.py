@@ -184,7 +184,8 @@ def span_verified_sql(table: str) -> str | None:
     """SQL (over `v` and SPANS_JOIN) true when the row's words are its span of the text, NULL without a span.
 
     An outline item's label and text are its span without the newlines between them; an annex table row's span
-    covers the whole table row, so its label and text begin it.
+    covers the whole table row, so its label and text begin it once the cell separators are set aside (line breaks,
+    tabs, spaces and bars: a table one cell per line or one row per line).
     """
     spec = metadata.resources()[table]
     if spec.get("spans"):
@@ -193,7 +194,9 @@ def span_verified_sql(table: str) -> str | None:
     if not outline:
         return None
     words = flat_sql(f"coalesce(v.{quote(outline['label'])}, '') || v.{quote(outline['field'])}")
-    return (f"(CASE WHEN starts_with(v.{quote(outline['path'])}, 'A') THEN starts_with(_sp.flat, {words}) "
+    cells = "'[\\s\u3000|｜]+'"
+    return (f"(CASE WHEN starts_with(v.{quote(outline['path'])}, 'A') THEN starts_with("
+            f"regexp_replace(_sp.flat, {cells}, '', 'g'), regexp_replace({words}, {cells}, '', 'g')) "
             f"ELSE _sp.flat = {words} END)")
 
 
