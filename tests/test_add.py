@@ -125,14 +125,20 @@ def test_sources_are_written_as_a_reviewer_reads_them(checkout):
     assert any("130606-government-office" in why for _, why in markers)
 
 
-def test_a_plan_whose_tasks_are_a_table_one_row_per_line_is_added_and_valid(checkout):
-    """The rows of a Markdown table of tasks become annex tasks whose span is the whole row (cells and bars)."""
-    page = REPO / "tests" / "add" / "task-table-plan.txt"
-    result = invoke(str(page), "--plan-id", "ningbo-2025-01", "--captured", "2025-01-20")
+@pytest.mark.parametrize("page, plan_id, paths", [
+    # the rows of a Markdown table of tasks: annex tasks whose span is the whole row (cells and bars)
+    ("task-table-plan.txt", "ningbo-2025-01", ["1", "2", "A1.1", "A1.2"]),
+    # a task list titled 清单, cells split at full-width bars
+    ("task-list-plan.txt", "nanzhang-2024-01", ["A1.1", "A1.2", "A1.3"]),
+    # chapters and articles whose labels are followed by a space (第一章 总体目标)
+    ("articles-plan.txt", "chengdu-2021-01", ["1", "1.1", "2", "2.1", "2.2", "2.3", "3", "3.1"]),
+])
+def test_plans_in_other_layouts_are_added_and_valid(checkout, page, plan_id, paths):
+    result = invoke(str(REPO / "tests" / "add" / page), "--plan-id", plan_id, "--captured", "2025-01-20")
     assert result.exit_code == 0, result.output
     tasks = [row for row in csv.DictReader((checkout / "datapackage" / "data" / "tasks.csv").open(encoding="utf-8"))
-             if row["plan_id"] == "ningbo-2025-01"]
-    assert [row["path"] for row in tasks if row["path"].startswith("A")] == ["A1.1", "A1.2"]
+             if row["plan_id"] == plan_id]
+    assert sorted(row["path"] for row in tasks) == paths
 
 
 def test_json_output_names_every_proposal_and_review(checkout):

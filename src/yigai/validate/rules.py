@@ -183,9 +183,10 @@ def span_covered(table: str) -> list[str]:
 def span_verified_sql(table: str) -> str | None:
     """SQL (over `v` and SPANS_JOIN) true when the row's words are its span of the text, NULL without a span.
 
-    An outline item's label and text are its span without the newlines between them; an annex table row's span
-    covers the whole table row, so its label and text begin it once the cell separators are set aside (line breaks,
-    tabs, spaces and bars: a table one cell per line or one row per line).
+    An outline item's label and text are its span without the newlines between them (and the spaces a label may have
+    after it: 第一部分 总体要求); an annex table row's span covers the whole table row, so its label and text begin it
+    once the cell separators are set aside (line breaks, tabs, spaces and bars: a table one cell per line or one row
+    per line).
     """
     spec = metadata.resources()[table]
     if spec.get("spans"):
@@ -194,10 +195,12 @@ def span_verified_sql(table: str) -> str | None:
     if not outline:
         return None
     words = flat_sql(f"coalesce(v.{quote(outline['label'])}, '') || v.{quote(outline['field'])}")
+    label, text = f"coalesce(v.{quote(outline['label'])}, '')", flat_sql(f"v.{quote(outline['field'])}")
     cells = "'[\\s\u3000|｜]+'"
     return (f"(CASE WHEN starts_with(v.{quote(outline['path'])}, 'A') THEN starts_with("
             f"regexp_replace(_sp.flat, {cells}, '', 'g'), regexp_replace({words}, {cells}, '', 'g')) "
-            f"ELSE _sp.flat = {words} END)")
+            f"ELSE _sp.flat = {words} OR (starts_with(_sp.flat, {label}) AND ltrim(substr(_sp.flat, "
+            f"length({label}) + 1), ' \t\u3000') = {text}) END)")
 
 
 def outline_span_rule(table: str) -> list[Rule]:
