@@ -132,6 +132,8 @@ def test_sources_are_written_as_a_reviewer_reads_them(checkout):
     ("task-list-plan.txt", "nanzhang-2024-01", ["A1.1", "A1.2", "A1.3"]),
     # chapters and articles whose labels are followed by a space (第一章 总体目标)
     ("articles-plan.txt", "chengdu-2021-01", ["1", "1.1", "2", "2.1", "2.2", "2.3", "3", "3.1"]),
+    # a table of indicators in an annex, outside every numbered item: targets of the plan with no task
+    ("../extract/annotated/layouts/cell-per-line-merged.txt", "anhui-2022-01", ["1", "2", "2.1", "2.2"]),
 ])
 def test_plans_in_other_layouts_are_added_and_valid(checkout, page, plan_id, paths):
     result = invoke(str(REPO / "tests" / "add" / page), "--plan-id", plan_id, "--captured", "2025-01-20")

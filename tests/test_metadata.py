@@ -35,3 +35,15 @@ def test_data_dictionary_lists_every_field_with_its_chinese_term():
     text = metadata.data_dictionary_markdown()
     for name, spec in metadata.fields().items():
         assert f"`{name}`" in text and spec["zh"] in text
+
+
+def test_a_tables_optional_override_drops_required_there_only():
+    for table, spec in metadata.resources().items():
+        for name, why in (spec.get("optional") or {}).items():
+            assert name in spec["fields"] and why.strip(), (table, name)
+            schema = {f["name"]: f for f in metadata.table_schema(table)["fields"]}[name]
+            assert "required" not in schema.get("constraints", {}) and schema["description"].endswith(why)
+            assert metadata.fields()[name]["constraints"].get("required"), "override of a field that is optional anyway"
+    # targets may have no task; every other table keeps task_id required
+    assert "required" not in metadata.field_spec("targets", "task_id")["constraints"]
+    assert metadata.field_spec("responsibilities", "task_id")["constraints"]["required"] is True

@@ -66,6 +66,18 @@ def test_a_dangling_agency_in_responsibilities_is_named(package_copy, suites_dir
     assert "agencies" in problem.message and problem.hint
 
 
+def test_a_target_without_a_task_passes_but_a_responsibility_without_one_is_named(package_copy, suites_dir):
+    header, rows = read_table(package_copy, "targets")
+    rows[0]["task_id"] = ""
+    write_table(package_copy, "targets", header, rows)
+    assert not [p for p in problems_of(run(package_copy, suites_dir), resource="targets") if p.field == "task_id"]
+    header, rows = read_table(package_copy, "responsibilities")
+    rows[0]["task_id"] = ""
+    write_table(package_copy, "responsibilities", header, rows)
+    report = run(package_copy, suites_dir)
+    assert any(p.field == "task_id" and p.row == 1 for p in problems_of(report, "constraint-error", "responsibilities"))
+
+
 def test_an_agency_of_another_jurisdiction_is_named(package_copy, suites_dir):
     plans = read_table(package_copy, "plans")[1]
     agencies = read_table(package_copy, "agencies")[1]

@@ -53,9 +53,23 @@ def primary_key(table: str) -> list[str]:
     return list(resources()[table]["primary_key"])
 
 
-def field_schema(name: str) -> dict[str, Any]:
-    """Return the Table Schema field descriptor for one field."""
+def field_spec(table: str, name: str) -> dict[str, Any]:
+    """One field as a table uses it: its definition in fields.yml, with the table's own `optional` override.
+
+    A field required everywhere else may be optional in one table (resources.yml `optional`, with the sentence that
+    says when it is empty): the field keeps one definition, and the table's schema, rules and dictionary say it.
+    """
     spec = fields()[name]
+    why = (resources()[table].get("optional") or {}).get(name)
+    if why is None:
+        return spec
+    constraints = {k: v for k, v in (spec.get("constraints") or {}).items() if k != "required"}
+    return {**spec, "constraints": constraints, "description": f"{spec['description']} {why}"}
+
+
+def field_schema(name: str, table: str | None = None) -> dict[str, Any]:
+    """Return the Table Schema field descriptor for one field (as `table` uses it, when given)."""
+    spec = field_spec(table, name) if table else fields()[name]
     out: dict[str, Any] = {"name": name, "type": spec["type"], "description": spec["description"]}
     if spec.get("zh"):
         out["title"] = spec["zh"]
@@ -70,7 +84,7 @@ def table_schema(table: str) -> dict[str, Any]:
     """Return the Table Schema (fields, primaryKey, foreignKeys) of a table."""
     spec = resources()[table]
     schema: dict[str, Any] = {
-        "fields": [field_schema(f) for f in spec["fields"]],
+        "fields": [field_schema(f, table) for f in spec["fields"]],
         "primaryKey": list(spec["primary_key"]),
         "missingValues": [""],
     }
@@ -112,7 +126,7 @@ def data_dictionary_markdown() -> str:
             lines.append("")
         lines += ["| field | type | 中文 | description | constraints |", "|---|---|---|---|---|"]
         for name in spec["fields"]:
-            f = fields()[name]
+            f = field_spec(table, name)
             cons = dict(f.get("constraints", {}))
             enum = cons.pop("enum", None)
             parts = [k if v is True else f"{k}: `{v}`" for k, v in cons.items() if v is not False]

@@ -22,10 +22,10 @@ _EXPECTED_TYPE = {"integer": "a whole number", "number": "a number", "date": "an
 
 
 def column_rules(table: str) -> list[Rule]:
-    """Types and constraints of every column of a table, from fields.yml."""
+    """Types and constraints of every column of a table, from fields.yml (with the table's overrides)."""
     rules: list[Rule] = []
     for column in metadata.columns(table):
-        spec = metadata.fields()[column]
+        spec = metadata.field_spec(table, column)
         kind = spec["type"]
         c = f"v.{quote(column)}"
         raw = f"v.{quote('_raw_' + column)}" if kind != "string" else c
