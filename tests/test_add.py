@@ -127,15 +127,16 @@ def test_sources_are_written_as_a_reviewer_reads_them(checkout):
 
 @pytest.mark.parametrize("page, plan_id, paths", [
     # the rows of a Markdown table of tasks: annex tasks whose span is the whole row (cells and bars)
-    ("task-table-plan.txt", "ningbo-2025-01", ["1", "2", "A1.1", "A1.2"]),
+    ("task-table-plan.txt", "ningbo-2025-99", ["1", "2", "A1.1", "A1.2"]),
     # a task list titled 清单, cells split at full-width bars
-    ("task-list-plan.txt", "nanzhang-2024-01", ["A1.1", "A1.2", "A1.3"]),
+    ("task-list-plan.txt", "nanzhang-2024-99", ["A1.1", "A1.2", "A1.3"]),
     # chapters and articles whose labels are followed by a space (第一章 总体目标)
-    ("articles-plan.txt", "chengdu-2021-01", ["1", "1.1", "2", "2.1", "2.2", "2.3", "3", "3.1"]),
+    ("articles-plan.txt", "chengdu-2021-99", ["1", "1.1", "2", "2.1", "2.2", "2.3", "3", "3.1"]),
     # a table of indicators in an annex, outside every numbered item: targets of the plan with no task
-    ("../extract/annotated/layouts/cell-per-line-merged.txt", "anhui-2022-01", ["1", "2", "2.1", "2.2"]),
+    ("../extract/annotated/layouts/cell-per-line-merged.txt", "anhui-2022-99", ["1", "2", "2.1", "2.2"]),
 ])
 def test_plans_in_other_layouts_are_added_and_valid(checkout, page, plan_id, paths):
+    # serial 99: an id no real plan is likely to take, so that adding plans never breaks this test
     result = invoke(str(REPO / "tests" / "add" / page), "--plan-id", plan_id, "--captured", "2025-01-20")
     assert result.exit_code == 0, result.output
     tasks = [row for row in csv.DictReader((checkout / "datapackage" / "data" / "tasks.csv").open(encoding="utf-8"))

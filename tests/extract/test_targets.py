@@ -287,7 +287,8 @@ def test_every_quote_is_the_text_at_its_offsets(built_package):
         for i, row in enumerate(sorted(rows, key=lambda r: int(r["target_id"].split(":t")[1])), start=1):
             assert row["target_id"] == f"{plan_id}:t{i:03d}"
             assert text[int(row["char_start"]):int(row["char_end"])] == row["quote"], row
-            assert row["indicator"] and row["task_id"], row
+            assert row["indicator"], row
+            assert not row["task_id"] or row["task_id"].startswith(f"{plan_id}:"), row   # empty outside every item
 
 
 def test_per_capita_staffing_and_month_deadlines_in_an_annual_plan():

@@ -134,7 +134,7 @@ def test_fix_repairs_yaml_mechanically_and_never_touches_raw(sources_copy, suite
     code = str(yaml.safe_load(text)["facts"]["admin_code"])
     wide = "".join(chr(ord(c) + 0xFEE0) for c in code)
     assert f'admin_code: "{code}"' in text
-    broken = text.replace(f'admin_code: "{code}"', f'admin_code: "{wide}"  ').replace(
+    broken = text.replace(f'admin_code: "{code}"', f'admin_code: "{wide}"').replace(
         f"plan_id: {PLAN}", f"plan_id: {PLAN} \t").replace("\n", "\r\n")
     path.write_bytes(("\ufeff" + broken).encode("utf-8"))
     before = validate.run(plan, suites_dir=suites_dir)

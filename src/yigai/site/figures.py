@@ -8,7 +8,7 @@ from yigai import metadata
 from yigai.site import charts
 from yigai.site.model import NO_DEADLINE, Site, code_label, deadline_year, local_id
 
-UNKNOWN_DOMAIN = "no domain"
+UNKNOWN_DOMAIN = "未分类 no domain"
 
 
 def domain_keys() -> list[tuple[str, str]]:
