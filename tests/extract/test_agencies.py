@@ -79,6 +79,15 @@ def test_a_clause_holding_bracketed_words_names_every_body(brackets):
                      "330102-government-townships": ("co", f"各街道{opening}镇、乡{closing}")}
 
 
+@pytest.mark.parametrize("gap", [" ", "\u3000\u3000", "  "])
+def test_two_labels_on_one_line_are_two_roles(gap):
+    text = f"某方案\n\n一、任务\n\n(一)甲事。做好工作。\n牵头单位：区卫健局{gap}配合单位：区财政局、区编委办\n"
+    by_task, _, _ = responsibilities(text)
+    assert roles(by_task["1.1"]) == {"330102-health": ("lead", "labelled-lead", False),
+                                     "330102-finance": ("co", "labelled-co", False),
+                                     "330102-staffing": ("co", "labelled-co", False)}
+
+
 def test_bodies_that_give_support_share_the_duty():
     by_task, _, _ = responsibilities(item("(区卫健局牵头,区财政局、区编委办给予支持)"))
     assert roles(by_task["1.1"]) == {"330102-health": ("lead", "lead-verb", False),

@@ -45,6 +45,8 @@ PLAIN_DUTY_END = re.compile(r"(?<!等)(?<!分工)(?<!职责)负责$")
 TRIM_END = re.compile(r"(等部门|等单位|等机构|等|按职责分工负责|按职责负责|分工负责|共同负责|负责|牵头|(?:给予|予以)(?:支持|配合|协助)|配合|参与|分别)$")
 TRIM_START = re.compile(r"^(由|请|及|和)")
 OPENING, CLOSING = "（(〔[【", "）)〕]】"
+# A segment of a clause: up to a comma or semicolon, or up to spaces before the next label (牵头单位：A 配合单位：B).
+SEGMENT = re.compile(r"(?:[^，,；;\s]|\s+(?!(?:牵头|责任|配合|协办|参与|相关|负责|实施)[^\s:：,，;；]{0,6}[:：])(?=[^，,；;\s]))+")
 BODY_SUFFIX = ("局", "委", "委员会", "办", "办公室", "厅", "组织部", "宣传部", "统战部", "中心", "管委会", "政府", "联合会",
                "残联", "工会", "工委", "署")
 
@@ -161,7 +163,7 @@ def read_clause(text: str, start: int, end: int) -> list[Mention]:
     mode: str | None = None
     has_lead = False
     shared: list[Mention] = []
-    for match in re.finditer(r"[^，,；;]+", text[start:end]):
+    for match in SEGMENT.finditer(text[start:end]):
         segment = match.group()
         stripped = segment.strip()
         if not stripped:
