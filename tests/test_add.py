@@ -136,8 +136,10 @@ def test_sources_are_written_as_a_reviewer_reads_them(checkout):
     ("../extract/annotated/layouts/cell-per-line-merged.txt", "anhui-2022-99", ["1", "2", "2.1", "2.2"]),
 ])
 def test_plans_in_other_layouts_are_added_and_valid(checkout, page, plan_id, paths):
-    # serial 99: an id no real plan is likely to take, so that adding plans never breaks this test
-    result = invoke(str(REPO / "tests" / "add" / page), "--plan-id", plan_id, "--captured", "2025-01-20")
+    # serial 99 and a line break more: an id and bytes no committed plan has, so that adding plans never breaks this
+    copy = checkout.parent / Path(page).name
+    copy.write_bytes((REPO / "tests" / "add" / page).read_bytes() + b"\n")
+    result = invoke(str(copy), "--plan-id", plan_id, "--captured", "2025-01-20")
     assert result.exit_code == 0, result.output
     tasks = [row for row in csv.DictReader((checkout / "datapackage" / "data" / "tasks.csv").open(encoding="utf-8"))
              if row["plan_id"] == plan_id]
