@@ -308,6 +308,7 @@ def test_each_scope_with_a_bracketed_name_and_not_carried_into_a_per_capita_clau
 
 @pytest.mark.parametrize("body, expected", [
     ("到二〇二五年底，覆盖率达到65%以上。", {"value": 65, "deadline": "2025-12-31", "deadline_text": "到二〇二五年底"}),
+    ("公立医院药品收入占比由2019年的32%降至28%。", {"indicator": "公立医院药品收入占比", "comparator": "<=", "value": 28}),
     ("力争每年新增家庭医生团队50个。", {"indicator": "每年新增家庭医生团队", "value": 50, "unit": "个", "scope": None}),
     ("医疗服务收入占比提高至35%-40%。", {"comparator": "range", "value": 35, "value_max": 40, "unit": "%"}),
     ("婴儿死亡率控制在3‰～5‰。", {"comparator": "range", "value": 3, "value_max": 5, "unit": "‰"}),
@@ -328,6 +329,12 @@ def test_figures_as_pages_write_them(body, expected):
     row = only(body)
     for key, value in expected.items():
         assert row[key] == value, (key, row)
+
+
+def test_a_figure_without_words_restates_the_indicator_of_the_sentence_before():
+    rows = extract("到2023年,县域内就诊率达到90%;到2025年,达到95%。")
+    assert [(r["indicator"], r["value"], r["deadline"]) for r in rows] == [
+        ("县域内就诊率", 90, "2023-12-31"), ("县域内就诊率", 95, "2025-12-31")]
 
 
 def test_a_part_introduced_by_qizhong_is_a_target_of_its_own():

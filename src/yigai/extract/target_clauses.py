@@ -27,6 +27,8 @@ BUILD = re.compile("|".join(sorted((
 FUNDING = re.compile(r"预算|投资|投入|资金|补助|经费|拨款|拨付|自筹|筹集|配套")
 RATE_END = re.compile(r"(?:率|比例|占比|比重|覆盖面)$")
 PART = re.compile(r"\s*其中")
+# The value a change starts from, closing the words before the figure: 药品收入占比由2019年的32%(降至28%).
+BASELINE = re.compile(r"(?:由|从)(?:(?:19|20)\d{2}\s*年(?:底|末)?)?的?\s*\d+(?:\.\d+)?\s*(?:%|‰|个百分点)?$")
 MEASURE_END = re.compile(r"(?:数|量|率|比例|占比|比重|规模|总额|金额|面积)$")
 CHANGE_END = re.compile(r"(?:增长|增加|提高|提升|下降|降低|减少|上升|下调|上调|增幅|降幅|增速|增长率)$")
 RELATIVE = re.compile(r"(?:较|比)(?:上年|去年|上一年|前一年|基期|基线|(?:19|20)\d{2}年)|同比|环比|增幅|降幅|增速|增长率"
@@ -137,6 +139,7 @@ class Sentence:
     lead: str = ""
     lead_start: int | None = None
     past: bool = False
+    earlier: str | None = None   # the indicator of the last target of the sentence before, in the same paragraph
 
 
 @dataclass
@@ -356,7 +359,7 @@ def _rows(ctx: Context, para: Paragraph, sentence: Sentence, seed: Deadline | No
         sentence.scope = text[each[-1].start():each[-1].end()]
     elif target_scopes.OWN_SCOPE.match(folded, segment):
         sentence.scope = None
-    subject = clean(ctx, para, segment, subject_end, [(m.start(), m.end()) for m in each])
+    subject = BASELINE.sub("", clean(ctx, para, segment, subject_end, [(m.start(), m.end()) for m in each]))
     if verdict.before and folded[verdict.before.start:verdict.before.end] in "至到":
         subject = LEAD_VERB.sub("", subject)  # 提高签约率至50%: the indicator is 签约率
     obj_text = text[obj[0]:obj[1]].lstrip("的").strip()
@@ -391,7 +394,8 @@ def _rows(ctx: Context, para: Paragraph, sentence: Sentence, seed: Deadline | No
     if not indicator:
         indicator = sentence.indicator or sentence.lead
         inherited = not regions and not sentence.indicator and sentence.lead_start is not None
-    indicator = indicator or text[head.start:tails[-1].end]
+    # 到2023年达到90%；到2025年，达到95%: a figure with no words of its own restates the sentence before's indicator
+    indicator = indicator or sentence.earlier or text[head.start:tails[-1].end]
     sentence.indicator = indicator
 
     start = segment

@@ -170,7 +170,7 @@ def _paragraph(ctx: Context, para: Paragraph, seed: Deadline | None) -> list[Fou
         figures = [clause_figures(ctx, para, *clauses[k]) for k in range(first, c)]
         if not any(figures):
             continue  # a sentence without figures states no target (what its clauses carry ends with it)
-        sentence = Sentence()
+        sentence = Sentence(earlier=found[-1].indicator if found else None)
         for k, clause in zip(range(first, c), figures):
             found += read_clause(ctx, para, sentence, seed, *clauses[k], figures=clause)
     return found
