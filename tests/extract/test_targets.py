@@ -337,6 +337,14 @@ def test_a_figure_without_words_restates_the_indicator_of_the_sentence_before():
         ("县域内就诊率", 90, "2023-12-31"), ("县域内就诊率", 95, "2025-12-31")]
 
 
+@pytest.mark.parametrize("body, indicators", [
+    ("三级医院平均住院日控制在9天以内,二级医院控制在8天以内。", ["三级医院平均住院日", "二级医院平均住院日"]),
+    ("城市居民签约率达到40%,农村居民达到50%。", ["城市居民签约率", "农村居民签约率"]),
+])
+def test_an_elliptical_clause_takes_the_measure_of_the_clause_before(body, indicators):
+    assert [r["indicator"] for r in extract(body)] == indicators
+
+
 def test_a_part_introduced_by_qizhong_is_a_target_of_its_own():
     rows = extract("到2025年,全市千人口床位数达到7.2张,其中公立医院床位数5.5张。")
     assert [(r["indicator"], r["comparator"], r["value"], r["deadline"]) for r in rows] == [

@@ -27,6 +27,8 @@ BUILD = re.compile("|".join(sorted((
 FUNDING = re.compile(r"预算|投资|投入|资金|补助|经费|拨款|拨付|自筹|筹集|配套")
 RATE_END = re.compile(r"(?:率|比例|占比|比重|覆盖面)$")
 PART = re.compile(r"\s*其中")
+# Words that name who or where, not what is measured (an elliptical clause: 二级医院控制在8天以内).
+WHO_END = re.compile(r"(?:医院|机构|中心|卫生院|卫生室|医共体|医联体|人群|居民|地区|[省市县区])$")
 # The value a change starts from, closing the words before the figure: 药品收入占比由2019年的32%(降至28%).
 BASELINE = re.compile(r"(?:由|从)(?:(?:19|20)\d{2}\s*年(?:底|末)?)?的?\s*\d+(?:\.\d+)?\s*(?:%|‰|个百分点)?$")
 MEASURE_END = re.compile(r"(?:数|量|率|比例|占比|比重|规模|总额|金额|面积)$")
@@ -274,6 +276,19 @@ def _bare_share(ctx: Context, para: Paragraph, segment: int, head: Figure, tail:
                 and not clean(ctx, para, segment, head.start, []))
 
 
+def _parallel(who: str, earlier: str) -> str:
+    """三级医院平均住院日控制在9天以内，二级医院控制在8天以内: 二级医院 takes the measure of 三级医院平均住院日.
+
+    `who` names institutions, places or people only; when its end (级医院) stands inside the earlier indicator
+    after other words, the words after it there are the measure it leaves out.
+    """
+    for k in range(len(who) - 1, 1, -1):
+        at = earlier.find(who[-k:])
+        if at > 0 and earlier[at + k:]:
+            return who + earlier[at + k:]
+    return who
+
+
 def _object_end(folded: str, tail_end: int, end: int, head: Figure, rest: list[Figure]) -> int:
     """Where the words after a count end: at the 、 before the next figure of the same kind, else at the clause end."""
     for figure in rest:
@@ -391,6 +406,8 @@ def _rows(ctx: Context, para: Paragraph, sentence: Sentence, seed: Deadline | No
     else:
         indicator = subject + obj_text
     indicator = LEAD_FILLERS.sub("", indicator)
+    if sentence.indicator and verdict.before and WHO_END.search(indicator):
+        indicator = _parallel(indicator, sentence.indicator)
     if not indicator:
         indicator = sentence.indicator or sentence.lead
         inherited = not regions and not sentence.indicator and sentence.lead_start is not None
