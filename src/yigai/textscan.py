@@ -103,16 +103,27 @@ def finditer(pattern: re.Pattern, text: str, start: int = 0, end: int | None = N
     if first is None:
         yield from pattern.finditer(text, start, end)
         return
-    position = start
-    while (candidate := first.search(text, position, end)) is not None:
-        match = pattern.match(text, candidate.start(), end)
+    match_at = pattern.match
+    free = start  # where the next match may begin: matches do not overlap
+    for candidate in first.finditer(text, start, end):
+        position = candidate.start()
+        if position < free:
+            continue
+        match = match_at(text, position, end)
         if match:
             yield match
-            position = max(match.end(), candidate.start() + 1)
-        else:
-            position = candidate.start() + 1
+            free = max(match.end(), position + 1)
 
 
 def search(pattern: re.Pattern, text: str, start: int = 0, end: int | None = None) -> re.Match | None:
     """Exactly `pattern.search(text, start, end)`."""
-    return next(finditer(pattern, text, start, end), None)
+    end = len(text) if end is None else end
+    first = first_characters(pattern)
+    if first is None:
+        return pattern.search(text, start, end)
+    match_at = pattern.match
+    for candidate in first.finditer(text, start, end):
+        match = match_at(text, candidate.start(), end)
+        if match:
+            return match
+    return None

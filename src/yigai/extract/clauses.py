@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from yigai import textscan
+
 
 CLAUSE = re.compile(r"[(（]([^()（）]{2,600})[)）]")
 # A responsibility line without brackets, on a line of its own: 责任单位：市卫生健康委、市医保局 (its content).
@@ -92,7 +94,7 @@ def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     that opens with a label (责任单位：A、B); the reader skips one character at either end of a span."""
     spans = [(m.start(), m.end()) for m in CLAUSE.finditer(text, start, end)
              if CLAUSE_CUE.search(m.group(1))]
-    spans += [(m.start() - 1, m.end() + 1) for m in LABEL_LINE.finditer(text, start, end)]
+    spans += [(m.start() - 1, m.end() + 1) for m in textscan.finditer(LABEL_LINE, text, start, end)]
     return sorted(spans)
 
 

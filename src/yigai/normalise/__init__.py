@@ -76,7 +76,7 @@ def run(raw_text: str, text_corrections: Sequence[Correction] = (), *, correctio
         StaleCorrectionError: when a correction's `expect` is not in the text (field corrections[i].expect). Its
             `file` is `corrections_file`, None if not given: the caller fills it in.
     """
-    script.plain_view.cache_clear()  # the views of lines are remembered for one document only
+    script.forget_views()  # the views of lines are remembered for one document only
     passes: list[Pass] = [step for _, step in PASSES]
     passes += [partial(corrections.apply_one, correction=c, file=corrections_file)
                for c in text_corrections if c.stage == "text"]

@@ -27,13 +27,22 @@ def _toneless(syllable: str) -> str:
     return "".join(ch for ch in plain if not unicodedata.combining(ch)).replace("u\u0308", "v")
 
 
+_TONE_MARKS = frozenset(_TONED)
+_ANNOTATION_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz" + _TONED + "üÜ")
+_WITHOUT_TONE = str.maketrans({ch: _toneless(ch) for ch in _ANNOTATION_LETTERS if _toneless(ch) != ch})
+"""`_toneless` character by character, for the characters an annotation may hold (a-z, toned letters, ü): NFD
+decomposes each character on its own, and the combining marks it adds are all dropped."""
+
+
 def is_pinyin(content: str) -> bool:
     """Whether `content` is one pinyin syllable written with a tone mark (e.g. guān, lǜ).
 
     Syllables without a tone mark are not taken: "(a)" or "(e)" may be list labels.
     """
-    if not any(ch in _TONED for ch in content):
+    if _TONE_MARKS.isdisjoint(content):
         return False
+    if _ANNOTATION_LETTERS.issuperset(content):
+        return bool(_SYLLABLE.fullmatch(content.translate(_WITHOUT_TONE)))
     return bool(_SYLLABLE.fullmatch(_toneless(content)))
 
 
@@ -65,14 +74,43 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text) if text else text
 
 
-@lru_cache(maxsize=4096)
+_views: dict[str, str] = {}
+_MAX_VIEWS = 4096
+
+
 def plain_view(text: str) -> str:
     """The text as a reader of simplified Chinese sees it: no pinyin annotations, simplified characters.
 
     Used to recognise site chrome and spam in documents served in traditional characters. Several passes look at the
     same lines: views are remembered, for one document at a time (yigai.normalise.run forgets them).
     """
-    return to_simplified(strip_pinyin(text))
+    view = _views.get(text)
+    if view is None:
+        if len(_views) >= _MAX_VIEWS:
+            _views.clear()
+        view = _views[text] = to_simplified(strip_pinyin(text))
+    return view
+
+
+def view_lines(texts: list[str]) -> None:
+    """Work out the plain views of lines (texts without a line break) at once, for plain_view to return.
+
+    OpenCC cuts a text into dictionary words and no word holds a line break, so converting the lines joined by
+    line breaks converts each line as it would be alone, in one call.
+    """
+    todo = [text for text in dict.fromkeys(texts) if text not in _views and "\n" not in text]
+    if not todo or len(_views) + len(todo) > _MAX_VIEWS:
+        return
+    stripped = [strip_pinyin(text) for text in todo]
+    converted = to_simplified("\n".join(stripped)).split("\n")
+    if len(converted) != len(todo):  # never expected; convert one by one
+        converted = [to_simplified(text) for text in stripped]
+    _views.update(zip(todo, converted))
+
+
+def forget_views() -> None:
+    """Forget the remembered views (at the start of each document)."""
+    _views.clear()
 
 
 Stretch = tuple[int, int, str, str]
@@ -118,8 +156,13 @@ def run(text: str) -> PassResult:
     covering the stretch of the line whose characters were converted (kind "script").
     """
     result = PassResult()
+    # OpenCC cuts a text into dictionary words, and no word holds a line break: a text that converts to itself is
+    # made of lines that each convert to themselves, and only their pinyin annotations need reading.
+    unchanged = to_simplified(text) == text
     for line in lines(text):
         spans = pinyin_spans(line.text)
+        if unchanged and not spans:
+            continue
         edits, stretch = _line_edits(line.start, line.text, spans)
         result.edits.extend(edits)
         if spans:
