@@ -42,7 +42,12 @@ def trail_segments(plain: str) -> list[str] | None:
     return segments
 
 
+_ANY_WIDGET = re.compile("|".join(re.escape(widget) for widget in _WIDGETS))
+
+
 def _is_widget_line(plain: str) -> bool:
+    if not _ANY_WIDGET.search(plain):
+        return False
     found = False
     rest = plain
     for widget in _WIDGETS:
