@@ -74,6 +74,20 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text) if text else text
 
 
+def lines_to_simplified(texts: list[str]) -> list[str]:
+    """to_simplified of each text (none holding a line break), in one call of OpenCC.
+
+    OpenCC cuts a text into dictionary words and no word holds a line break, so converting the texts joined by line
+    breaks converts each as it would be converted alone (and one call costs about what converting a line does).
+    """
+    if not texts:
+        return []
+    converted = to_simplified("\n".join(texts)).split("\n")
+    if len(converted) != len(texts):  # never expected; convert one by one
+        converted = [to_simplified(text) for text in texts]
+    return converted
+
+
 _views: dict[str, str] = {}
 _MAX_VIEWS = 4096
 
@@ -93,19 +107,10 @@ def plain_view(text: str) -> str:
 
 
 def view_lines(texts: list[str]) -> None:
-    """Work out the plain views of lines (texts without a line break) at once, for plain_view to return.
-
-    OpenCC cuts a text into dictionary words and no word holds a line break, so converting the lines joined by
-    line breaks converts each line as it would be alone, in one call.
-    """
+    """Work out the plain views of lines (texts without a line break) at once, for plain_view to return."""
     todo = [text for text in dict.fromkeys(texts) if text not in _views and "\n" not in text]
-    if not todo or len(_views) + len(todo) > _MAX_VIEWS:
-        return
-    stripped = [strip_pinyin(text) for text in todo]
-    converted = to_simplified("\n".join(stripped)).split("\n")
-    if len(converted) != len(todo):  # never expected; convert one by one
-        converted = [to_simplified(text) for text in stripped]
-    _views.update(zip(todo, converted))
+    if todo and len(_views) + len(todo) <= _MAX_VIEWS:
+        _views.update(zip(todo, lines_to_simplified([strip_pinyin(text) for text in todo])))
 
 
 def forget_views() -> None:
@@ -116,18 +121,25 @@ def forget_views() -> None:
 Stretch = tuple[int, int, str, str]
 
 
-def _line_edits(line_start: int, line: str, spans: list[tuple[int, int]]) -> tuple[list[Edit], Stretch | None]:
-    """Edits that remove a line's pinyin and convert its characters, and the converted stretch.
-
-    The stretch is (start, end, traditional, simplified), placed on the line as read, or None when nothing converts.
-    """
-    kept = []  # the stretches of the line outside the annotations
+def _kept(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretches of a line outside its annotations."""
+    kept = []
     cursor = 0
     for s, e in [*spans, (len(line), len(line))]:
         kept.append((cursor, s))
         cursor = e
+    return kept
+
+
+def _line_edits(line_start: int, line: str, spans: list[tuple[int, int]], converted: str
+                ) -> tuple[list[Edit], Stretch | None]:
+    """Edits that remove a line's pinyin and convert its characters, and the converted stretch.
+
+    `converted` is the line without its annotations, converted. The stretch is (start, end, traditional,
+    simplified), placed on the line as read, or None when nothing converts.
+    """
+    kept = _kept(line, spans)
     stripped = "".join(line[s:e] for s, e in kept)
-    converted = to_simplified(stripped)
     removals = [Edit(line_start + s, line_start + e, "") for s, e in spans]
     if converted == stripped:
         return removals, None
@@ -159,11 +171,10 @@ def run(text: str) -> PassResult:
     # OpenCC cuts a text into dictionary words, and no word holds a line break: a text that converts to itself is
     # made of lines that each convert to themselves, and only their pinyin annotations need reading.
     unchanged = to_simplified(text) == text
-    for line in lines(text):
-        spans = pinyin_spans(line.text)
-        if unchanged and not spans:
-            continue
-        edits, stretch = _line_edits(line.start, line.text, spans)
+    todo = [(line, spans) for line in lines(text) for spans in [pinyin_spans(line.text)] if spans or not unchanged]
+    converted = lines_to_simplified(["".join(line.text[s:e] for s, e in _kept(line.text, spans)) for line, spans in todo])
+    for (line, spans), simplified in zip(todo, converted):
+        edits, stretch = _line_edits(line.start, line.text, spans, simplified)
         result.edits.extend(edits)
         if spans:
             anchor = line.start + spans[0][0]
