@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from re import _constants as sre  # the parser's opcodes (standard library; stable since Python 3.11)
 from re import _parser
 
@@ -79,12 +78,27 @@ def _item(op, av) -> tuple[list[str], bool]:
     raise _Unknown
 
 
-@lru_cache(maxsize=256)
+_KNOWN: dict[int, tuple[re.Pattern, re.Pattern | None]] = {}  # id of a pattern → (the pattern, its first characters)
+_MAX_KNOWN = 256
+
+
 def first_characters(pattern: re.Pattern) -> re.Pattern | None:
     """A one-character class that every match of `pattern` begins with; None when that cannot be told.
 
-    None also for a pattern that can match the empty string, or that ignores case.
+    None also for a pattern that can match the empty string, or that ignores case. Worked out once per pattern
+    object (remembered by identity: hashing a compiled pattern hashes all its code, which costs more than a scan).
     """
+    known = _KNOWN.get(id(pattern))
+    if known is not None and known[0] is pattern:
+        return known[1]
+    if len(_KNOWN) >= _MAX_KNOWN:
+        _KNOWN.clear()
+    first = _first_characters(pattern)
+    _KNOWN[id(pattern)] = (pattern, first)
+    return first
+
+
+def _first_characters(pattern: re.Pattern) -> re.Pattern | None:
     if not isinstance(pattern.pattern, str) or pattern.flags & (re.IGNORECASE | re.LOCALE):
         return None
     try:
