@@ -13,11 +13,13 @@ from yigai.normalise.edits import Edit, PassResult
 from yigai.normalise.text import lines
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_SYLLABLE = re.compile(
-    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
-    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|er|ia|ie|iu|in|ua|uo|ui|un|"
-    r"ve|vn|ue|a|o|e|i|u|v|n|m|ng)"
-)
+_INITIALS = ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw")
+_FINALS = ("iang", "iong", "uang", "ueng", "ang", "eng", "ing", "ong", "ian", "iao", "uai", "uan", "van", "ai", "ei",
+           "ao", "ou", "an", "en", "er", "ia", "ie", "iu", "in", "ua", "uo", "ui", "un", "ve", "vn", "ue", "a", "o", "e",
+           "i", "u", "v", "n", "m", "ng")
+_SYLLABLE = re.compile(f"(?:{'|'.join(_INITIALS[:3])}|[{''.join(_INITIALS[3:])}])?(?:{'|'.join(_FINALS)})")
+_SYLLABLES = frozenset(initial + final for initial in ("", *_INITIALS) for final in _FINALS)
+"""Every text _SYLLABLE matches whole (an optional initial and a final: a finite set), to look up."""
 PINYIN_ANNOTATION = re.compile(rf"[(（]([a-z{_TONED}üÜ]{{1,7}})[)）]")
 """A parenthesised candidate annotation; `is_pinyin` decides whether its content is one pinyin syllable."""
 
@@ -42,7 +44,7 @@ def is_pinyin(content: str) -> bool:
     if _TONE_MARKS.isdisjoint(content):
         return False
     if _ANNOTATION_LETTERS.issuperset(content):
-        return bool(_SYLLABLE.fullmatch(content.translate(_WITHOUT_TONE)))
+        return content.translate(_WITHOUT_TONE) in _SYLLABLES
     return bool(_SYLLABLE.fullmatch(_toneless(content)))
 
 
