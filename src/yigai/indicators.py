@@ -225,36 +225,36 @@ GROUP_SIZE = 8  # indicators whose patterns are tried together
 class _Index:
     """Look-ups over a code list that let `decide` skip indicators that cannot code a wording.
 
-    `by_name` gives the indicators whose name or alias is a (normalised) wording. The indicators are taken in groups
-    of GROUP_SIZE, in list order, each with one expression that finds something in a wording exactly when one of
-    the group's `match` patterns does (None when the patterns cannot be combined: the group is always tried);
-    `nears` likewise for every `near` entry of the list.
+    The indicators are taken in groups of GROUP_SIZE, in list order, each with one expression that finds something
+    in a wording exactly when one of the group's `match` patterns does (None when the patterns cannot be combined:
+    the group is always tried); `named` gives, for a (normalised) name or alias, the groups holding an indicator of
+    that name; `nears` finds something exactly when one of the `near` entries of the list does.
     """
 
-    by_name: dict[str, set[str]]
+    named: dict[str, frozenset[int]]
     groups: list[tuple[re.Pattern | None, list[Indicator]]]
     nears: re.Pattern | None
 
     @classmethod
     def of(cls, indicators: list[Indicator]) -> _Index:
         """The index of a list of indicators."""
-        by_name: dict[str, set[str]] = {}
-        for indicator in indicators:
-            for name in indicator.names():
-                by_name.setdefault(name, set()).add(indicator.code)
+        named: dict[str, set[int]] = {}
         groups = []
         for first in range(0, len(indicators), GROUP_SIZE):
             members = indicators[first:first + GROUP_SIZE]
-            matches = [pattern.match for indicator in members for pattern in indicator.patterns]
-            groups.append((_any_of(matches), members))
-        return cls(by_name, groups, _any_of([near.match for indicator in indicators for near in indicator.near]))
+            for indicator in members:
+                for name in indicator.names():
+                    named.setdefault(name, set()).add(len(groups))
+            groups.append((_any_of([pattern.match for indicator in members for pattern in indicator.patterns]),
+                           members))
+        return cls({name: frozenset(found) for name, found in named.items()}, groups,
+                   _any_of([near.match for indicator in indicators for near in indicator.near]))
 
     def possible(self, wording: str) -> list[Indicator]:
         """The indicators that may code a wording (a superset of those that do), in list order."""
-        named = self.by_name.get(wording, ())
-        return [indicator for finder, members in self.groups
-                if finder is None or finder.search(wording) or any(i.code in named for i in members)
-                for indicator in members]
+        named = self.named.get(wording, frozenset())
+        return [indicator for number, (finder, members) in enumerate(self.groups)
+                if number in named or finder is None or finder.search(wording) for indicator in members]
 
     def nears_find(self, text: str) -> bool:
         """False only when no indicator's near entry finds anything in the text."""
