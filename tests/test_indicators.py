@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 
@@ -183,3 +185,26 @@ def test_duplicate_codes_and_malformed_yaml_are_errors(tmp_path):
 def test_a_draft_finds_the_code_list_of_the_sources_folder(tmp_path):
     assert indicators.for_plan_directory(SOURCES / "any-plan").indicators
     assert not indicators.for_plan_directory(tmp_path / "plan").indicators
+
+
+def test_the_index_codes_every_wording_as_trying_every_indicator_does(monkeypatch):
+    import csv
+
+    wordings = [name for i in CODES.indicators for name in [i.name, *i.aliases]]
+    with open(SOURCES.parent / "datapackage" / "data" / "targets.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    wordings += [row["indicator"] for row in rows] + [row["indicator"][1:] for row in rows]
+    targets = [target(w, unit=unit, scope=scope) for w in wordings for unit in ("%", None) for scope in ("", "县域")]
+    indexed = [CODES.decide(t) for t in targets]
+    monkeypatch.setattr(indicators, "_any_of", lambda patterns: None)  # every group tried, as without the index
+    tried = indicators.CodeList(CODES.indicators, CODES.unit_pairs)
+    assert [tried.decide(t) for t in targets] == indexed
+    assert any(d.code for d in indexed) and any(d.flag for d in indexed)
+
+
+def test_patterns_that_refer_to_their_own_groups_are_not_combined():
+    assert indicators._any_of([re.compile(r"(a)\1"), re.compile("b")]) is None
+    assert indicators._any_of([re.compile("(?P<x>a)"), re.compile("(?P<x>b)")]) is None
+    combined = indicators._any_of([re.compile("门诊.*率$"), re.compile("^床位")])
+    assert combined.search("床位数") and combined.search("门诊预约率") and not combined.search("住院率")
+    assert not indicators._any_of([]).search("anything")

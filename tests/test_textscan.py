@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yigai import textscan
-from yigai.extract import deadlines, figures, prose
-from yigai.normalise import dates, spam
+from yigai.extract import clauses, deadlines, figures, prose
+from yigai.normalise import dates, layout, spam, widths
 
 PATTERNS = {
     "figures": figures.figure_pattern,
@@ -25,10 +25,16 @@ PATTERNS = {
     "doc-number-brackets": lambda: dates._OTHER_BRACKETS,
     "doc-number-opening": lambda: dates._LOST_OPENING,
     "spam": lambda: spam.lexicon().token,
+    "responsibility-line": lambda: clauses.LABEL_LINE,
+    "line-break": lambda: layout._LINE_BREAK,
+    "invisible": lambda: layout._INVISIBLE,
+    "inner-space": lambda: layout._INNER_SPACE,
+    "full-width": lambda: widths._CANDIDATES,
 }
 # Characters the patterns care about, and some they do not.
 ALPHABET = list("0123456789.:-~%年月日底末前内度份起至到截止于在今本十一二三四五六七八九两百千万个家名元亿之分第“”\"《》,。、 a"
-                "负责牵头会同要应配合制定由管理〔〕[]（）彩票网平台娱乐|、")
+                "负责牵头会同要应配合制定由管理〔〕[]（）彩票网平台娱乐|、\n\r\t\u3000\u00a0\u200b\ufeff\x85１２％Ａ"
+                "责任单位：实施配")
 TEXTS = st.text(alphabet=st.sampled_from(ALPHABET), max_size=60)
 
 

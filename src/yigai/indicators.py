@@ -144,6 +144,13 @@ class CodeList:
 
     indicators: list[Indicator] = field(default_factory=list)
     unit_pairs: frozenset[tuple[str, str]] = frozenset()
+    _index: _Index | None = field(default=None, init=False, repr=False, compare=False)
+
+    def index(self) -> _Index:
+        """Look-ups over the whole list, worked out once (the code list does not change once loaded)."""
+        if self._index is None:
+            self._index = _Index.of(self.indicators)
+        return self._index
 
     def rows(self) -> list[dict[str, Any]]:
         """Rows of the `indicators` table."""
@@ -165,7 +172,8 @@ class CodeList:
         with_scope = wording + "|" + target.scope
         scope = normalise_wording(target.scope)
         candidates: dict[str, str] = {}
-        for indicator in self.indicators:
+        index = self.index()
+        for indicator in index.possible(wording):
             if indicator.unless is not None and indicator.unless.search(with_scope):
                 continue
             if wording in indicator.names():
@@ -186,12 +194,71 @@ class CodeList:
                                      f"{target.unit or 'none'}{' (a change)' if target.relative else ''} does not "
                                      f"agree with the indicator's unit {indicator.unit or 'none'}; left uncoded")
             return Decision(code=code, rule=rule)
-        for indicator in self.indicators:
+        for indicator in self.indicators if index.nears_find(with_scope) else ():
             for near in indicator.near:
                 if near.match.search(with_scope):
                     return Decision(flag=f"the wording is close to standard indicator {indicator.code} "
                                          f"({indicator.name}) but not certainly the same: {near.note}; left uncoded")
         return Decision()
+
+
+_NOTHING = re.compile(r"(?!)")  # finds nothing anywhere
+_UNCOMBINABLE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")  # back-references: numbered groups move when combined
+
+
+def _any_of(patterns: list[re.Pattern]) -> re.Pattern | None:
+    """One expression that finds something wherever one of the patterns does; None when none can be made."""
+    if not patterns:
+        return _NOTHING
+    if any(p.flags != re.UNICODE or _UNCOMBINABLE.search(p.pattern) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+    except re.error:  # e.g. a group name used by two patterns
+        return None
+
+
+GROUP_SIZE = 8  # indicators whose patterns are tried together
+
+
+@dataclass
+class _Index:
+    """Look-ups over a code list that let `decide` skip indicators that cannot code a wording.
+
+    The indicators are taken in groups of GROUP_SIZE, in list order, each with one expression that finds something
+    in a wording exactly when one of the group's `match` patterns does (None when the patterns cannot be combined:
+    the group is always tried); `named` gives, for a (normalised) name or alias, the groups holding an indicator of
+    that name; `nears` finds something exactly when one of the `near` entries of the list does.
+    """
+
+    named: dict[str, frozenset[int]]
+    groups: list[tuple[re.Pattern | None, list[Indicator]]]
+    nears: re.Pattern | None
+
+    @classmethod
+    def of(cls, indicators: list[Indicator]) -> _Index:
+        """The index of a list of indicators."""
+        named: dict[str, set[int]] = {}
+        groups = []
+        for first in range(0, len(indicators), GROUP_SIZE):
+            members = indicators[first:first + GROUP_SIZE]
+            for indicator in members:
+                for name in indicator.names():
+                    named.setdefault(name, set()).add(len(groups))
+            groups.append((_any_of([pattern.match for indicator in members for pattern in indicator.patterns]),
+                           members))
+        return cls({name: frozenset(found) for name, found in named.items()}, groups,
+                   _any_of([near.match for indicator in indicators for near in indicator.near]))
+
+    def possible(self, wording: str) -> list[Indicator]:
+        """The indicators that may code a wording (a superset of those that do), in list order."""
+        named = self.named.get(wording, frozenset())
+        return [indicator for number, (finder, members) in enumerate(self.groups)
+                if number in named or finder is None or finder.search(wording) for indicator in members]
+
+    def nears_find(self, text: str) -> bool:
+        """False only when no indicator's near entry finds anything in the text."""
+        return self.nears is None or self.nears.search(text) is not None
 
 
 def _matches(pattern: Pattern, wording: str, scope: str, target: Target) -> bool:

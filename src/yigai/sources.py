@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,7 +113,28 @@ def _lines(node: yaml.Node | None, prefix: tuple = ()) -> dict[tuple, int]:
     return found
 
 
-def line_of(lines: dict[tuple, int], field: str | None) -> int | None:
+class _LineMap(Mapping):
+    """The lines of a YAML document by path (see _lines), worked out on first use: only errors need them."""
+
+    def __init__(self, node: yaml.Node | None):
+        self._node, self._found = node, None
+
+    def _lines(self) -> dict[tuple, int]:
+        if self._found is None:
+            self._found, self._node = _lines(self._node), None
+        return self._found
+
+    def __getitem__(self, path: tuple) -> int:
+        return self._lines()[path]
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._lines())
+
+    def __len__(self) -> int:
+        return len(self._lines())
+
+
+def line_of(lines: Mapping[tuple, int], field: str | None) -> int | None:
     """The line of a field named like `raw.sha256` or `corrections[3].expect` (its nearest parent when absent)."""
     if lines is None:
         return None
@@ -124,8 +146,8 @@ def line_of(lines: dict[tuple, int], field: str | None) -> int | None:
     return lines.get(tuple(path)) or lines.get(()) or 1
 
 
-def load_yaml(path: Path, plan_id: str | None = None) -> tuple[Any, dict[tuple, int]]:
-    """Parse a YAML file; returns (data, line of every key and item by path).
+def load_yaml(path: Path, plan_id: str | None = None) -> tuple[Any, Mapping[tuple, int]]:
+    """Parse a YAML file; returns (data, line of every key and item by path, worked out when first looked up).
 
     Raises:
         YigaiError: naming the file and line when the file is not UTF-8 or not YAML (never a traceback).
@@ -155,7 +177,7 @@ def load_yaml(path: Path, plan_id: str | None = None) -> tuple[Any, dict[tuple, 
         reason = "it is nested too deeply" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
         raise YigaiError(f"cannot be read: {reason[:200]}", file=str(path), plan_id=plan_id, row=1,
                          hint="keep the file to the plain keys and values of the documented format") from None
-    return data, _lines(node)
+    return data, _LineMap(node)
 
 
 def _iso(value: Any) -> Any:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from re import _constants as sre  # the parser's opcodes (standard library; stable since Python 3.11)
 from re import _parser
 
@@ -79,12 +78,27 @@ def _item(op, av) -> tuple[list[str], bool]:
     raise _Unknown
 
 
-@lru_cache(maxsize=256)
+_KNOWN: dict[int, tuple[re.Pattern, re.Pattern | None]] = {}  # id of a pattern → (the pattern, its first characters)
+_MAX_KNOWN = 256
+
+
 def first_characters(pattern: re.Pattern) -> re.Pattern | None:
     """A one-character class that every match of `pattern` begins with; None when that cannot be told.
 
-    None also for a pattern that can match the empty string, or that ignores case.
+    None also for a pattern that can match the empty string, or that ignores case. Worked out once per pattern
+    object (remembered by identity: hashing a compiled pattern hashes all its code, which costs more than a scan).
     """
+    known = _KNOWN.get(id(pattern))
+    if known is not None and known[0] is pattern:
+        return known[1]
+    if len(_KNOWN) >= _MAX_KNOWN:
+        _KNOWN.clear()
+    first = _first_characters(pattern)
+    _KNOWN[id(pattern)] = (pattern, first)
+    return first
+
+
+def _first_characters(pattern: re.Pattern) -> re.Pattern | None:
     if not isinstance(pattern.pattern, str) or pattern.flags & (re.IGNORECASE | re.LOCALE):
         return None
     try:
@@ -103,16 +117,27 @@ def finditer(pattern: re.Pattern, text: str, start: int = 0, end: int | None = N
     if first is None:
         yield from pattern.finditer(text, start, end)
         return
-    position = start
-    while (candidate := first.search(text, position, end)) is not None:
-        match = pattern.match(text, candidate.start(), end)
+    match_at = pattern.match
+    free = start  # where the next match may begin: matches do not overlap
+    for candidate in first.finditer(text, start, end):
+        position = candidate.start()
+        if position < free:
+            continue
+        match = match_at(text, position, end)
         if match:
             yield match
-            position = max(match.end(), candidate.start() + 1)
-        else:
-            position = candidate.start() + 1
+            free = max(match.end(), position + 1)
 
 
 def search(pattern: re.Pattern, text: str, start: int = 0, end: int | None = None) -> re.Match | None:
     """Exactly `pattern.search(text, start, end)`."""
-    return next(finditer(pattern, text, start, end), None)
+    end = len(text) if end is None else end
+    first = first_characters(pattern)
+    if first is None:
+        return pattern.search(text, start, end)
+    match_at = pattern.match
+    for candidate in first.finditer(text, start, end):
+        match = match_at(text, candidate.start(), end)
+        if match:
+            return match
+    return None

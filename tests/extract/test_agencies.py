@@ -376,3 +376,14 @@ def test_a_signer_that_is_no_body_is_reported_not_dropped():
     result = agencies.resolve_issuers([Span("某某工作室", 0, 5)], divisions.get("510100"), registry.Registry())
     assert result.rows == []
     assert [c.kind for c in result.changes] == ["unresolved-agency"]
+
+
+def test_clause_spans_are_those_of_the_text_given_whatever_was_read_before():
+    first = "一、做好保障(牵头单位:市卫生健康委)。\n责任单位：市医保局、市财政局\n"
+    second = "".join(["二、强化监管(市场监管局牵头,各区配合)。\n", "责任单位：市医保局\n"])  # a new text object
+    spans = clauses.clause_spans(first, 0, len(first))
+    assert spans == [(6, 19), (20, 36)]
+    spans.append((0, 1))  # the caller's list is its own
+    assert clauses.clause_spans(first, 0, len(first)) == [(6, 19), (20, 36)]
+    assert clauses.clause_spans(second, 0, len(second)) == [(6, 20), (21, 32)]
+    assert clauses.clause_spans(first, 0, 10) == []

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from yigai import normalise
 from yigai.normalise import script
+
+from conftest import SOURCES
 
 
 def test_pinyin_annotations_are_removed_and_characters_simplified():
@@ -40,3 +45,37 @@ def test_each_line_reports_its_conversion_and_its_annotations():
 
 def test_plain_view_is_for_recognising_chrome():
     assert script.plain_view("當(dāng)前位置:首頁") == "当前位置:首页"
+
+
+def test_lines_converted_together_are_converted_as_each_alone():
+    lines = [line for path in sorted(SOURCES.glob("*/raw.txt")) for line in path.read_text(encoding="utf-8").split("\n")]
+    lines += ["關(guān)于", "乾隆皇帝", "", "后", "著作", "干部乾坤"]
+    assert script.lines_to_simplified(lines) == [script.to_simplified(line) for line in lines]
+    assert script.lines_to_simplified([]) == []
+
+
+def test_plain_views_worked_out_together_are_those_worked_out_alone():
+    lines = ["當(dāng)前位置:首頁", "广东省", "關(guān)於 (guān)", "首頁 > 政務公開"]
+    script.forget_views()
+    script.view_lines(lines)
+    together = [script.plain_view(line) for line in lines]
+    script.forget_views()
+    assert together == [script.to_simplified(script.strip_pinyin(line)) for line in lines]
+
+
+def test_the_syllable_set_is_what_the_syllable_pattern_matches():
+    assert all(script._SYLLABLE.fullmatch(syllable) for syllable in script._SYLLABLES)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for first in letters:
+        for second in letters + "":
+            for rest in ("", "a", "n", "ng", "ang", "ian", "iang", "uang", "ong", "i", "u", "o", "e", "r"):
+                text = first + second + rest
+                assert (script._SYLLABLE.fullmatch(text) is not None) == (text in script._SYLLABLES), text
+
+
+@given(st.text(alphabet="abcdeghijklmnopqrstuvwxyzü" + script._TONED + "Ü一(", max_size=8))
+@settings(max_examples=500, deadline=None)
+def test_is_pinyin_reads_syllables_as_the_syllable_pattern_does(content):
+    expected = any(ch in script._TONED for ch in content) and \
+        bool(script._SYLLABLE.fullmatch(script._toneless(content)))
+    assert script.is_pinyin(content) == expected

@@ -258,10 +258,10 @@ def read_clause(ctx: Context, para: Paragraph, sentence: Sentence, seed: Deadlin
         sentence.verb = ctx.text[verb.start():verb.end()] if verb else sentence.verb
         segment = split + 1 if split < end and folded[split] == "、" else obj[1]
         i = j + 1
-    if not out:
+    if not out and not figures:  # a clause without figures may state the indicator of the next ones
         lead = clean(ctx, para, start, end, [(each.start(), each.end())] if each else [])
         lead = LEAD_VERB.sub("", LEAD_CHANGE.sub("", lead))
-        if lead and not figures:
+        if lead:
             sentence.lead, sentence.lead_start = lead, start
     return out
 

@@ -137,13 +137,18 @@ def _paragraphs(ctx: Context, start: int, skip: list[tuple[int, int]], cells: li
         if c < len(cells) and cells[c][0] < end:
             begin, end = cells[c]
         para_start = max(begin, start)
-        clauses = split(ctx.folded, para_start, end, CLAUSE_BREAKS)
+        # A paragraph that cannot hold a figure states no target: it is not split into clauses to be read (but
+        # its deadlines may still be read, for the paragraphs after it).
+        holds = may_hold_figures(ctx.folded, para_start, end)
+        clauses = split(ctx.folded, para_start, end, CLAUSE_BREAKS) if holds else None
         yield Paragraph(para_start, end, clauses, partial(_deadlines, ctx, para_start, end, clauses),
                         partial(_masks, ctx, para_start, end))
 
 
-def _deadlines(ctx: Context, start: int, end: int, clauses: list[tuple[int, int]]) -> list[Deadline]:
+def _deadlines(ctx: Context, start: int, end: int, clauses: list[tuple[int, int]] | None) -> list[Deadline]:
     """The deadline phrases of a paragraph; a bare year counts where a clause (or the text after a label) opens."""
+    if clauses is None:
+        clauses = split(ctx.folded, start, end, CLAUSE_BREAKS)
     starts = {s for s, _ in clauses}
     label = LABEL.match(ctx.folded, start, end)
     if label:
@@ -159,6 +164,8 @@ def _masks(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
 def _paragraph(ctx: Context, para: Paragraph, seed: Deadline | None) -> list[Found]:
     found: list[Found] = []
     clauses, c = para.clauses, 0
+    if not clauses:  # no clause, or none that may hold a figure (see _paragraphs)
+        return found
     for s_start, s_end in split(ctx.folded, para.start, para.end, SENTENCE_BREAKS):
         while c < len(clauses) and clauses[c][0] < s_start:
             c += 1

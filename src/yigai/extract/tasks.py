@@ -78,13 +78,12 @@ def domain_of(heading: str | None, body: str) -> str | None:
     """
     weight, rules = _domain_rules()
     index = _keywords_by_first_character()
-    present = set(body)
-    if heading:
-        present.update(heading)
-    present.add("")
+    words = body + "\n" + heading if heading else body  # no keyword opens with a line break
     scores = [0] * len(rules)
-    for first in present.intersection(index):
-        for d, keyword in index[first]:
+    for first, keywords in index.items():
+        if first not in words:  # cheaper than listing the characters of the task
+            continue
+        for d, keyword in keywords:
             if keyword in body:  # cheaper than counting, and most keywords are absent
                 scores[d] += body.count(keyword)
             if heading and keyword in heading:

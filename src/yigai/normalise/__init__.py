@@ -76,7 +76,7 @@ def run(raw_text: str, text_corrections: Sequence[Correction] = (), *, correctio
         StaleCorrectionError: when a correction's `expect` is not in the text (field corrections[i].expect). Its
             `file` is `corrections_file`, None if not given: the caller fills it in.
     """
-    script.plain_view.cache_clear()  # the views of lines are remembered for one document only
+    script.forget_views()  # the views of lines are remembered for one document only
     passes: list[Pass] = [step for _, step in PASSES]
     passes += [partial(corrections.apply_one, correction=c, file=corrections_file)
                for c in text_corrections if c.stage == "text"]
@@ -84,8 +84,12 @@ def run(raw_text: str, text_corrections: Sequence[Correction] = (), *, correctio
     notes: list[Note] = []
     for step in passes:
         result = step(text)
-        text, mapping = apply_edits(text, result.edits)
-        notes = _in_order(carry(_in_order(notes + result.notes), mapping))
+        if result.edits:
+            text, mapping = apply_edits(text, result.edits)
+            notes = _in_order(carry(_in_order(notes + result.notes), mapping))
+        elif result.notes:  # nothing moves: only an empty or reversed span is made empty, as carry does
+            notes = _in_order([note if note.end >= note.start else Note(note.change, note.start, note.start)
+                               for note in _in_order(notes + result.notes)])
     return Normalised(text=text, changes=_finish(notes))
 
 

@@ -6,7 +6,7 @@ import re
 
 from yigai.changes import Change
 from yigai.normalise.edits import Edit, PassResult
-from yigai.normalise.script import plain_view
+from yigai.normalise.script import plain_view, view_lines
 from yigai.normalise.text import Line, lines, neighbours, whole_line
 
 _TRAIL_LEAD = re.compile(r"^(?:[您你](?:现在|当前)?的|(?:现在|当前)(?:的|所在的?)?|所在)位置\s*[:：]")
@@ -42,7 +42,12 @@ def trail_segments(plain: str) -> list[str] | None:
     return segments
 
 
+_ANY_WIDGET = re.compile("|".join(re.escape(widget) for widget in _WIDGETS))
+
+
 def _is_widget_line(plain: str) -> bool:
+    if not _ANY_WIDGET.search(plain):
+        return False
     found = False
     rest = plain
     for widget in _WIDGETS:
@@ -81,6 +86,7 @@ def run(text: str) -> PassResult:
     """Remove chrome lines, counters inside lines, and a section name that repeats the trail above it."""
     result = PassResult()
     all_lines = lines(text)
+    view_lines([line.stripped for line in all_lines if line.stripped])
     for index, line in enumerate(all_lines):
         if not line.stripped:
             continue

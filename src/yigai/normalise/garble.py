@@ -220,9 +220,11 @@ class _Usage:
 
     def rank(self, slot: tuple[str, ...], before: str, after: str) -> list[str]:
         """Candidates of one slot, best first: pairs with the neighbours seen in the document, then frequency."""
-        def score(ch: str) -> tuple[int, int, int]:
-            return (self.pairs[before + ch] + self.pairs[ch + after], int(gbk.is_common(ch)), self.chars[ch])
-        return sorted(slot, key=lambda ch: (tuple(-x for x in score(ch)), ch))
+        pairs, chars = self.pairs.get, self.chars.get
+
+        def order(ch: str) -> tuple[int, int, int, str]:
+            return (-(pairs(before + ch, 0) + pairs(ch + after, 0)), -int(gbk.is_common(ch)), -chars(ch, 0), ch)
+        return sorted(slot, key=order)
 
 
 def _describe(reading: Reading, usage: _Usage, before: str) -> tuple[str, str]:

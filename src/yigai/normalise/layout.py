@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from yigai import textscan
 from yigai.changes import Change
 from yigai.normalise.edits import Edit, PassResult
 from yigai.normalise.text import BODY_NAME, CJK, CJK_CLASS, SENTENCE_PUNCTUATION, SPACES, among_ascii, lines
@@ -24,9 +25,9 @@ _ANNEX_LABEL = re.compile(r"^附件\s*\d*\s*[:：]\s*")
 def cleanup(text: str) -> PassResult:
     """Write line breaks as '\\n'; remove control, zero-width and direction characters, and U+FFFD outside Chinese."""
     result = PassResult()
-    for match in _LINE_BREAK.finditer(text):
+    for match in textscan.finditer(_LINE_BREAK, text):
         result.edits.append(Edit(match.start(), match.end(), "\n"))
-    for match in _INVISIBLE.finditer(text):
+    for match in textscan.finditer(_INVISIBLE, text):
         codes = " ".join(f"U+{ord(ch):04X}" for ch in match.group())
         result.add(Edit(match.start(), match.end(), ""), Change(
             "normalise", "invisible", "removed", codes, "", "control or zero-width characters that print nothing"))
@@ -54,7 +55,7 @@ def whitespace(text: str) -> PassResult:
         wanted = "" if k == 0 else ("\n" if gap.count("\n") == 1 else "\n\n")
         if gap != wanted:
             result.edits.append(Edit(previous_end, line.content_start, wanted))
-        for match in _INNER_SPACE.finditer(text, line.content_start, line.content_end):
+        for match in textscan.finditer(_INNER_SPACE, text, line.content_start, line.content_end):
             if match.group() != " ":
                 result.edits.append(Edit(match.start(), match.end(), " "))
         previous_end = line.content_end

@@ -13,11 +13,13 @@ from yigai.normalise.edits import Edit, PassResult
 from yigai.normalise.text import lines
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_SYLLABLE = re.compile(
-    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
-    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|er|ia|ie|iu|in|ua|uo|ui|un|"
-    r"ve|vn|ue|a|o|e|i|u|v|n|m|ng)"
-)
+_INITIALS = ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw")
+_FINALS = ("iang", "iong", "uang", "ueng", "ang", "eng", "ing", "ong", "ian", "iao", "uai", "uan", "van", "ai", "ei",
+           "ao", "ou", "an", "en", "er", "ia", "ie", "iu", "in", "ua", "uo", "ui", "un", "ve", "vn", "ue", "a", "o", "e",
+           "i", "u", "v", "n", "m", "ng")
+_SYLLABLE = re.compile(f"(?:{'|'.join(_INITIALS[:3])}|[{''.join(_INITIALS[3:])}])?(?:{'|'.join(_FINALS)})")
+_SYLLABLES = frozenset(initial + final for initial in ("", *_INITIALS) for final in _FINALS)
+"""Every text _SYLLABLE matches whole (an optional initial and a final: a finite set), to look up."""
 PINYIN_ANNOTATION = re.compile(rf"[(（]([a-z{_TONED}üÜ]{{1,7}})[)）]")
 """A parenthesised candidate annotation; `is_pinyin` decides whether its content is one pinyin syllable."""
 
@@ -27,13 +29,22 @@ def _toneless(syllable: str) -> str:
     return "".join(ch for ch in plain if not unicodedata.combining(ch)).replace("u\u0308", "v")
 
 
+_TONE_MARKS = frozenset(_TONED)
+_ANNOTATION_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz" + _TONED + "üÜ")
+_WITHOUT_TONE = str.maketrans({ch: _toneless(ch) for ch in _ANNOTATION_LETTERS if _toneless(ch) != ch})
+"""`_toneless` character by character, for the characters an annotation may hold (a-z, toned letters, ü): NFD
+decomposes each character on its own, and the combining marks it adds are all dropped."""
+
+
 def is_pinyin(content: str) -> bool:
     """Whether `content` is one pinyin syllable written with a tone mark (e.g. guān, lǜ).
 
     Syllables without a tone mark are not taken: "(a)" or "(e)" may be list labels.
     """
-    if not any(ch in _TONED for ch in content):
+    if _TONE_MARKS.isdisjoint(content):
         return False
+    if _ANNOTATION_LETTERS.issuperset(content):
+        return content.translate(_WITHOUT_TONE) in _SYLLABLES
     return bool(_SYLLABLE.fullmatch(_toneless(content)))
 
 
@@ -65,31 +76,72 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text) if text else text
 
 
-@lru_cache(maxsize=4096)
+def lines_to_simplified(texts: list[str]) -> list[str]:
+    """to_simplified of each text (none holding a line break), in one call of OpenCC.
+
+    OpenCC cuts a text into dictionary words and no word holds a line break, so converting the texts joined by line
+    breaks converts each as it would be converted alone (and one call costs about what converting a line does).
+    """
+    if not texts:
+        return []
+    converted = to_simplified("\n".join(texts)).split("\n")
+    if len(converted) != len(texts):  # never expected; convert one by one
+        converted = [to_simplified(text) for text in texts]
+    return converted
+
+
+_views: dict[str, str] = {}
+_MAX_VIEWS = 4096
+
+
 def plain_view(text: str) -> str:
     """The text as a reader of simplified Chinese sees it: no pinyin annotations, simplified characters.
 
     Used to recognise site chrome and spam in documents served in traditional characters. Several passes look at the
     same lines: views are remembered, for one document at a time (yigai.normalise.run forgets them).
     """
-    return to_simplified(strip_pinyin(text))
+    view = _views.get(text)
+    if view is None:
+        if len(_views) >= _MAX_VIEWS:
+            _views.clear()
+        view = _views[text] = to_simplified(strip_pinyin(text))
+    return view
+
+
+def view_lines(texts: list[str]) -> None:
+    """Work out the plain views of lines (texts without a line break) at once, for plain_view to return."""
+    todo = [text for text in dict.fromkeys(texts) if text not in _views and "\n" not in text]
+    if todo and len(_views) + len(todo) <= _MAX_VIEWS:
+        _views.update(zip(todo, lines_to_simplified([strip_pinyin(text) for text in todo])))
+
+
+def forget_views() -> None:
+    """Forget the remembered views (at the start of each document)."""
+    _views.clear()
 
 
 Stretch = tuple[int, int, str, str]
 
 
-def _line_edits(line_start: int, line: str, spans: list[tuple[int, int]]) -> tuple[list[Edit], Stretch | None]:
-    """Edits that remove a line's pinyin and convert its characters, and the converted stretch.
-
-    The stretch is (start, end, traditional, simplified), placed on the line as read, or None when nothing converts.
-    """
-    kept = []  # the stretches of the line outside the annotations
+def _kept(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretches of a line outside its annotations."""
+    kept = []
     cursor = 0
     for s, e in [*spans, (len(line), len(line))]:
         kept.append((cursor, s))
         cursor = e
+    return kept
+
+
+def _line_edits(line_start: int, line: str, spans: list[tuple[int, int]], converted: str
+                ) -> tuple[list[Edit], Stretch | None]:
+    """Edits that remove a line's pinyin and convert its characters, and the converted stretch.
+
+    `converted` is the line without its annotations, converted. The stretch is (start, end, traditional,
+    simplified), placed on the line as read, or None when nothing converts.
+    """
+    kept = _kept(line, spans)
     stripped = "".join(line[s:e] for s, e in kept)
-    converted = to_simplified(stripped)
     removals = [Edit(line_start + s, line_start + e, "") for s, e in spans]
     if converted == stripped:
         return removals, None
@@ -118,9 +170,13 @@ def run(text: str) -> PassResult:
     covering the stretch of the line whose characters were converted (kind "script").
     """
     result = PassResult()
-    for line in lines(text):
-        spans = pinyin_spans(line.text)
-        edits, stretch = _line_edits(line.start, line.text, spans)
+    # OpenCC cuts a text into dictionary words, and no word holds a line break: a text that converts to itself is
+    # made of lines that each convert to themselves, and only their pinyin annotations need reading.
+    unchanged = to_simplified(text) == text
+    todo = [(line, spans) for line in lines(text) for spans in [pinyin_spans(line.text)] if spans or not unchanged]
+    converted = lines_to_simplified(["".join(line.text[s:e] for s, e in _kept(line.text, spans)) for line, spans in todo])
+    for (line, spans), simplified in zip(todo, converted):
+        edits, stretch = _line_edits(line.start, line.text, spans, simplified)
         result.edits.extend(edits)
         if spans:
             anchor = line.start + spans[0][0]

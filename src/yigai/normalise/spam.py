@@ -73,7 +73,8 @@ def classify(plain: str) -> str | None:
     text = plain.strip()
     if not text:
         return None
-    items = [item for item in _LIST_SEPARATOR.split(text) if item]
+    listed = "|" in text or "｜" in text  # else the text is one item (and the separator is not looked for)
+    items = [item for item in _LIST_SEPARATOR.split(text) if item] if listed else [text]
     if len(items) >= 3 and 2 * sum(_is_spam_item(item, lex) for item in items) >= len(items):
         return "list of gambling or porn site titles injected by the hosting site"
     if len(items) >= 5 and 5 * sum(_is_place(item, lex) for item in items) >= 4 * len(items) and \

@@ -57,8 +57,17 @@ class Line(NamedTuple):
         return self.end - (len(self.text) - len(self.text.rstrip()))
 
 
+class _Last:
+    """The lines of the text split last: passes that change nothing hand the same text object to the next pass."""
+
+    text: str | None = None
+    lines: list[Line] = []
+
+
 def lines(text: str) -> list[Line]:
     """Split a text into lines at '\\n', keeping each line's offsets."""
+    if text is _Last.text:
+        return list(_Last.lines)
     out = []
     start = 0
     make = tuple.__new__
@@ -66,7 +75,8 @@ def lines(text: str) -> list[Line]:
         end = start + len(piece)
         out.append(make(Line, (start, end, piece)))
         start = end + 1
-    return out
+    _Last.text, _Last.lines = text, out
+    return list(out)
 
 
 def neighbours(all_lines: list[Line], index: int, step: int, count: int = 1) -> list[Line]:

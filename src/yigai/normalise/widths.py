@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from yigai import textscan
 from yigai.changes import Change
 from yigai.normalise.edits import Edit, PassResult
 
@@ -32,7 +33,7 @@ def _converts(text: str, i: int) -> bool:
 def run(text: str) -> PassResult:
     """Rewrite full-width digits, letters and number signs as ASCII, one change per contiguous stretch."""
     result = PassResult()
-    for match in _CANDIDATES.finditer(text):
+    for match in textscan.finditer(_CANDIDATES, text):
         i = match.start()
         while i < match.end():
             if not _converts(text, i):
