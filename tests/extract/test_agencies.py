@@ -88,6 +88,14 @@ def test_two_labels_on_one_line_are_two_roles(gap):
                                      "330102-staffing": ("co", "labelled-co", False)}
 
 
+def test_a_body_named_without_a_level_takes_the_level_of_the_list_it_is_in():
+    by_task, _, _ = responsibilities(item("(区卫健局牵头,区财政局、编委办配合)"))
+    assert roles(by_task["1.1"]) == {"330102-health": ("lead", "lead-verb", False),
+                                     "330102-finance": ("co", "shared-duty", False),
+                                     "330102-staffing": ("co", "shared-duty", False)}
+    assert by_task["1.1"]["330102-staffing"]["mention"] == "编委办"
+
+
 def test_bodies_that_give_support_share_the_duty():
     by_task, _, _ = responsibilities(item("(区卫健局牵头,区财政局、区编委办给予支持)"))
     assert roles(by_task["1.1"]) == {"330102-health": ("lead", "lead-verb", False),

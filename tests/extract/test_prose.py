@@ -37,6 +37,9 @@ def bodies(prose_text: str, jurisdiction=PROVINCE) -> dict[str, tuple[str, str, 
     ("省卫生健康委负责制定标准，省发展改革委、省财政厅给予支持。", {
         "410000-health": ("lead", "省卫生健康委", False), "410000-development-reform": ("co", "省发展改革委", False),
         "410000-finance": ("co", "省财政厅", False)}),
+    # a list whose first body states its level lends it to a body named without one
+    ("省医保局、卫生健康委负责制定办法。", {"410000-healthcare-security": ("lead", "省医保局", False),
+                                 "410000-health": ("lead", "卫生健康委", False)}),
     ("省卫生健康委会同省财政厅制定办法。", {"410000-health": ("lead", "省卫生健康委", False),
                                    "410000-finance": ("co", "省财政厅", False)}),
     # 由X…: X leads; 由X牵头，会同Y…: Y shares

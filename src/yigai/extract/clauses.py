@@ -47,6 +47,10 @@ PLAIN_DUTY_END = re.compile(r"(?<!等)(?<!分工)(?<!职责)负责$")
 TRIM_END = re.compile(r"(等部门|等单位|等机构|等|按职责分工负责|按职责负责|分工负责|共同负责|负责|牵头|(?:给予|予以)(?:支持|配合|协助)|配合|参与|分别)$")
 TRIM_START = re.compile(r"^(由|请|及|和)")
 OPENING, CLOSING = "（(〔[【", "）)〕]】"
+# A level word opening a body's name (省卫生健康委, 自治区医保局), not a word like 市场 or 区域.
+LEVEL_WORD = re.compile(r"^(?:自治区|自治州|省|市(?!场)|县(?!域)|区(?!域)|州|盟|旗)(?=[\u4e00-\u9fff]{2})")
+# A body named with a level, a place, a scope or the party (县卫生健康局, 各地, 中共…工委) keeps its own words.
+PLACED = re.compile(r"[省市县区州旗盟]|^(?:各|全|本|中共|党)")
 # A segment of a clause: up to a comma or semicolon, or up to spaces before the next label (牵头单位：A 配合单位：B).
 SEGMENT = re.compile(r"(?:[^，,；;\s]|\s+(?!(?:牵头|责任|配合|协办|参与|相关|负责|实施)[^\s:：,，;；]{0,6}[:：])(?=[^，,；;\s]))+")
 BODY_SUFFIX = ("局", "委", "委员会", "办", "办公室", "厅", "组织部", "宣传部", "统战部", "中心", "管委会", "政府", "联合会",
@@ -170,9 +174,26 @@ def _split_and(part: str) -> list[tuple[str, int]]:
     return [(part, 0)]
 
 
+def shared_level(names: list[str]) -> list[str]:
+    """The names to resolve of a list whose first body states its level (自治区医保局、卫生健康委): a later body
+    named without a level, place or party word (卫生健康委) is of the same level (自治区卫生健康委)."""
+    first = LEVEL_WORD.match(names[0]) if names else None
+    if first is None:
+        return names
+    return names[:1] + [first.group() + name if looks_like_body(name) and not PLACED.search(name) else name
+                        for name in names[1:]]
+
+
+def _levelled(found: list[tuple[str, int, int]]) -> dict[int, str]:
+    """start → name to resolve, for the bodies of one list that take the level of its first body."""
+    names = shared_level([name for name, _, _ in found])
+    return {start: name for (printed, start, _), name in zip(found, names) if name != printed}
+
+
 def read_clause(text: str, start: int, end: int) -> list[Mention]:
     """Read one responsibility clause, text[start:end] being its content without the brackets."""
     mentions: list[Mention] = []
+    levelled: dict[int, str] = {}
     # bodies with neither a role label nor a verb yet: (name, start, end, listed after 责任单位:)
     waiting: list[tuple[str, int, int, bool]] = []
     mode: str | None = None
@@ -199,6 +220,7 @@ def read_clause(text: str, start: int, end: int) -> list[Mention]:
                 continue
             if stripped.startswith("不再"):
                 continue
+        levelled.update(_levelled(found_items))
         if mode == "lead":
             mentions += [Mention(n, s, e, "lead", "labelled-lead") for n, s, e in found_items]
             has_lead = has_lead or bool(found_items)
@@ -224,6 +246,8 @@ def read_clause(text: str, start: int, end: int) -> list[Mention]:
                                     flagged=not listed or not has_lead))
         else:
             mentions.append(Mention(name, s, e, "lead" if i == 0 else "co", "unlabelled-list", flagged=True))
+    for mention in mentions:
+        mention.name = levelled.get(mention.start, mention.name)
     return mentions
 
 

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from yigai import divisions, textscan
 from yigai.extract import collectives
-from yigai.extract.clauses import BODY_SUFFIX, Mention
+from yigai.extract.clauses import BODY_SUFFIX, Mention, shared_level
 
 BOUNDARY = re.compile(r"[。；;，,：:！？!?\n]")
 CO = r"(?:按照?职责分?工?|分工|共同)负责|(?:给予|予以)(?:支持|配合|协助)|积极配合|配合|协同|协助|参与"
@@ -153,7 +153,7 @@ def _bodies(subject: str, offset: int) -> list[tuple[str, str, int, int]] | None
     parts.append((begin, len(subject)))
     for s, e in parts:
         items = _split_items(subject[s:e], offset + lead + s)
-        names = _shared_noun(items)
+        names = shared_level(_shared_noun(items))
         if items and all(_plausible(name) for name in names):
             kept += [(name, words, start, end) for name, (words, start, end) in zip(names, items)]
     return kept or None
