@@ -313,7 +313,7 @@ def _line_table(lines: list[Cell], i: int, issue_year: int | None) -> tuple[Tabl
         return None
     j = i + 1
     while j < len(lines) and j <= i + 2:
-        more = _header(_cells(lines[j], _delimiter(lines[j])))
+        more = _header(split_cells(lines[j]))
         if not more:
             break
         if not _annotate(columns, more):
@@ -331,7 +331,7 @@ def _line_table(lines: list[Cell], i: int, issue_year: int | None) -> tuple[Tabl
         row = fit(columns, _cells(line, delimiter if delimiter is PIPE else _delimiter(line)))
         if row is None:
             if _category_line(line) and j + 1 < len(lines) and \
-                    fit(columns, _cells(lines[j + 1], _delimiter(lines[j + 1]))) is not None:
+                    fit(columns, split_cells(lines[j + 1])) is not None:
                 j += 1
                 continue
             break

@@ -67,9 +67,9 @@ def field_spec(table: str, name: str) -> dict[str, Any]:
     return {**spec, "constraints": constraints, "description": f"{spec['description']} {why}"}
 
 
-def field_schema(name: str, table: str | None = None) -> dict[str, Any]:
-    """Return the Table Schema field descriptor for one field (as `table` uses it, when given)."""
-    spec = field_spec(table, name) if table else fields()[name]
+def field_schema(name: str, table: str) -> dict[str, Any]:
+    """Return the Table Schema field descriptor for one field as `table` uses it."""
+    spec = field_spec(table, name)
     out: dict[str, Any] = {"name": name, "type": spec["type"], "description": spec["description"]}
     if spec.get("zh"):
         out["title"] = spec["zh"]
