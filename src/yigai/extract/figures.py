@@ -243,6 +243,10 @@ _CHANGE_TO = re.compile(r"(?:(?P<up>提高|提升|增加|增长|扩大|上升)|(
 AFTER_PATTERN = re.compile(
     r"(?P<grade>甲等|乙等|丙等)?(?P<after>" + "|".join(re.escape(w) for ws in AFTER.values() for w in ws) + ")?")
 AFTER_TYPE = {w: c for c, ws in AFTER.items() for w in ws}
+_PUNCTUATION = re.compile(r"[,;。、!?:\s]")
+_PER_GLUE = re.compile(r"(?:每人|每年|每千人口|每万人口|每百人)+$")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass
@@ -266,7 +270,7 @@ def comparator_before(folded: str, start: int, figure_start: int, gap: int = 6) 
         if word == "达" and match.start() > 0 and folded[match.start() - 1] in _NOT_DA:
             continue
         between = folded[match.end():figure_start]
-        if len(between) <= gap and not re.search(r"[,;。、!?:\s]", between):
+        if len(between) <= gap and not _PUNCTUATION.search(between):
             best = Comparator(match.start(), match.end(), BEFORE_TYPE[word])
     if best is None and figure_start > 0 and folded[figure_start - 1] in "至到":
         change = _CHANGE_TO.search(folded, max(0, figure_start - 31), figure_start - 1)
@@ -278,7 +282,7 @@ def comparator_before(folded: str, start: int, figure_start: int, gap: int = 6) 
 def chain_start(folded: str, start: int, comparator: Comparator) -> int:
     """Where the run of comparator words ending with `comparator` begins (达到每人每年不低于 → at 达到)."""
     position = comparator.start
-    glue = re.compile(r"(?:每人|每年|每千人口|每万人口|每百人)+$")
+    glue = _PER_GLUE
     while position > start:
         head = folded[start:position]
         glued = glue.search(head)
@@ -306,8 +310,8 @@ def comparator_after(folded: str, end: int) -> Tail:
     for size in (1, 2):
         word = folded[end + 1:end + 1 + size]
         rest = folded[end + 1 + size:end + 3 + size]
-        if folded[end:end + 1] == "/" and re.fullmatch(r"[\u3400-\u9fff]+", word) and len(word) == size and \
-                (not re.match(r"[\u3400-\u9fff]", rest) or AFTER_PATTERN.match(rest).group("after") or rest[0] == "的"):
+        if folded[end:end + 1] == "/" and _CJK_RUN.fullmatch(word) and len(word) == size and \
+                (not _CJK_CHAR.match(rest) or AFTER_PATTERN.match(rest).group("after") or rest[0] == "的"):
             per, position = word, end + 1 + size
             break
     match = AFTER_PATTERN.match(folded, position)
