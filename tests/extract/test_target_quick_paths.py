@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yigai import textscan
-from yigai.extract import deadlines, target_clauses, target_scopes, targets
+from yigai.extract import deadlines, figures, target_clauses, target_scopes, targets
 
 PROSE = list("(),;。!?:\n 　12到2025年底全市每各个县医院要均都应分别进一步力争确保的率达50%、和")
 FILLERS = list("均都要应能需须总体整进一步逐稳明显有所持续分别力争取确保全市在将的和及 ,、\n1)①是X率")
@@ -69,3 +69,15 @@ def test_the_end_of_a_whole_year_is_the_calendar_s():
         assert deadlines.period_end(year, None, None, "") == deadlines.period_end(year)
     assert deadlines.period_end(0) is None and deadlines.period_end(10000) is None
     assert deadlines.period_end(2024, part="上半年") == "2024-06-30"
+
+
+@settings(max_examples=600)
+@given(text=st.text(alphabet=st.sampled_from(list("12.%个家名元万人次三十五百分之一两到-至年 ,。")), max_size=40),
+       cuts=st.lists(st.integers(0, 40), min_size=4, max_size=4))
+def test_a_stretch_of_a_paragraph_holds_a_figure_as_the_plain_test_says(text, cuts):
+    outer_start, start, end, outer_end = sorted(min(c, len(text)) for c in cuts)
+    hint = figures.first_hint(text, outer_start, outer_end)
+    if hint is None:
+        assert not figures.may_hold_figures(text, start, end)
+    else:
+        assert figures.may_hold_figures_within(text, hint, start, end) == figures.may_hold_figures(text, start, end)

@@ -91,6 +91,7 @@ class Paragraph:
         self.start, self.end = start, end
         self.clauses = clauses if clauses is not None else []
         self.sentences = sentences if sentences is not None else []
+        self.hint: tuple[int, int] | None = None  # where a figure may first begin (figures.first_hint), when read
         self._deadlines_from, self._masks_from = deadlines, masks
         self._deadlines: list[Deadline] | None = None
         self._deadline_ends: list[int] = []

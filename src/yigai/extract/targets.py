@@ -40,7 +40,7 @@ from yigai.extract import outline
 from yigai.extract import plans as extract_plans
 from yigai.extract import target_tables
 from yigai.extract.deadlines import Deadline, find_deadlines, period_end
-from yigai.extract.figures import Found, fold, may_hold_figures
+from yigai.extract.figures import Found, first_hint, fold, may_hold_figures_within
 from yigai.extract.target_clauses import (MASK_OPENERS, MASKS, MAX_CLAUSE, Context, Paragraph, Sentence, clause_figures,
                                           read_clause)
 
@@ -164,10 +164,12 @@ def _paragraphs(ctx: Context, start: int, skip: list[tuple[int, int]], cells: li
         para_start = max(begin, start)
         # A paragraph that cannot hold a figure states no target: it is not split into clauses to be read (but
         # its deadlines may still be read, for the paragraphs after it).
-        holds = may_hold_figures(ctx.folded, para_start, end)
-        clauses, sentences = clauses_and_sentences(ctx.folded, para_start, end) if holds else (None, [])
-        yield Paragraph(para_start, end, clauses, partial(_deadlines, ctx, para_start, end, clauses),
-                        partial(_masks, ctx, para_start, end), sentences)
+        hint = first_hint(ctx.folded, para_start, end)
+        clauses, sentences = clauses_and_sentences(ctx.folded, para_start, end) if hint else (None, [])
+        paragraph = Paragraph(para_start, end, clauses, partial(_deadlines, ctx, para_start, end, clauses),
+                              partial(_masks, ctx, para_start, end), sentences)
+        paragraph.hint = hint
+        yield paragraph
 
 
 def _deadlines(ctx: Context, start: int, end: int, clauses: list[tuple[int, int]] | None) -> list[Deadline]:
@@ -183,10 +185,13 @@ def _deadlines(ctx: Context, start: int, end: int, clauses: list[tuple[int, int]
 
 def _masks(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
     """The spans of a paragraph whose figures are never targets: names in quotes, titles, document numbers."""
-    text = ctx.text
-    return [(m.start(), m.end()) for pattern, openers in zip(MASKS, MASK_OPENERS)
-            if any(text.find(opener, start, end) >= 0 for opener in openers)
-            for m in pattern.finditer(text, start, end)]
+    text, spans = ctx.text, []
+    for pattern, openers in zip(MASKS, MASK_OPENERS):
+        for opener in openers:
+            if text.find(opener, start, end) >= 0:
+                spans += [(m.start(), m.end()) for m in pattern.finditer(text, start, end)]
+                break
+    return spans
 
 
 def _paragraph(ctx: Context, para: Paragraph, seed: Deadline | None) -> list[Found]:
@@ -201,7 +206,7 @@ def _paragraph(ctx: Context, para: Paragraph, seed: Deadline | None) -> list[Fou
         while c < len(clauses) and clauses[c][0] < s_end:
             c += 1
         # Clauses are in order and do not overlap (see split), so the last one ends the furthest.
-        if first == c or not may_hold_figures(ctx.folded, clauses[first][0], clauses[c - 1][1]):
+        if first == c or not may_hold_figures_within(ctx.folded, para.hint, clauses[first][0], clauses[c - 1][1]):
             continue
         figures = [clause_figures(ctx, para, *clauses[k]) for k in range(first, c)]
         if not any(figures):
