@@ -35,7 +35,9 @@ _WHITESPACE = re.compile(r"\s+")
 
 def normalise_wording(text: str | None) -> str:
     """The wording as the rules see it: no whitespace, no 的, half-width brackets."""
-    text = _WHITESPACE.sub("", text or "")
+    if not text:
+        return ""  # most targets have no scope
+    text = _WHITESPACE.sub("", text)
     return text.replace("的", "").replace("（", "(").replace("）", ")")
 
 

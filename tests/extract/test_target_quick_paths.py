@@ -81,3 +81,10 @@ def test_a_stretch_of_a_paragraph_holds_a_figure_as_the_plain_test_says(text, cu
         assert not figures.may_hold_figures(text, start, end)
     else:
         assert figures.may_hold_figures_within(text, hint, start, end) == figures.may_hold_figures(text, start, end)
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=st.sampled_from(list("进一步持续提升高上增长加下降低减少改善率X\n 的")), max_size=12))
+def test_only_words_ending_with_a_change_verb_lose_it(words):
+    if not (words.endswith(target_clauses._CHANGE_VERBS) or words.endswith("\n")):
+        assert target_clauses.LEAD_CHANGE.sub("", words) == words

@@ -128,7 +128,8 @@ def find_deadlines(text: str, plan_year: int | None = None, start: int = 0, end:
     # Each pattern needs a character that many stretches of text lack (年, 月, 五): look for it first.
     has_year = folded.find("年", start, end) >= 0
     found: list[Deadline] = []
-    if has_year:
+    # Every match of DEADLINE holds a year of four digits (its group `years`) before 年.
+    if has_year and _YEARS.search(folded, start, end):
         found = [d for d in (_dated(match, text, starts) for match in textscan.finditer(DEADLINE, folded, start, end)) if d]
     if plan_year:
         if folded.find("月", start, end) >= 0:

@@ -46,7 +46,8 @@ _TAIL_WORDS = ("均", "都", "要", "应", "能", "需", "须", "总体", "整�
 TAIL_FILLERS = re.compile("(?:" + "|".join(_TAIL_WORDS) + r"|[\s,、])+$")
 # The characters a run of TAIL_FILLERS can end with, but for white space.
 _TAIL_LAST = frozenset(word[-1] for word in _TAIL_WORDS) | {",", "、"}
-LEAD_CHANGE = re.compile(r"(?:进一步|持续|不断|明显|逐步|稳步|有所)?(?:提升|提高|上升|增长|增加|下降|降低|减少|改善)$")
+_CHANGE_VERBS = ("提升", "提高", "上升", "增长", "增加", "下降", "降低", "减少", "改善")
+LEAD_CHANGE = re.compile(r"(?:进一步|持续|不断|明显|逐步|稳步|有所)?(?:" + "|".join(_CHANGE_VERBS) + ")$")
 LEAD_VERB = re.compile(r"^(?:提高|提升|增加|降低|减少|扩大|缩小|调整|控制)")
 MASKS = (re.compile(r"“[^“”\n]{1,60}”"), re.compile(r"\"[^\"\n]{1,60}\""), re.compile(r"《[^《》\n]{1,120}》"),
          re.compile(r"‘[^‘’\n]{1,40}’"), re.compile(r"「[^「」\n]{1,40}」"),
@@ -285,7 +286,9 @@ def read_clause(ctx: Context, para: Paragraph, sentence: Sentence, seed: Deadlin
         i = j + 1
     if not out and not figures:  # a clause without figures may state the indicator of the next ones
         lead = clean(ctx, para, start, end, [(each.start(), each.end())] if each else [])
-        lead = LEAD_VERB.sub("", LEAD_CHANGE.sub("", lead))
+        if lead.endswith(_CHANGE_VERBS) or lead.endswith("\n"):  # else LEAD_CHANGE, which ends with one, finds none
+            lead = LEAD_CHANGE.sub("", lead)
+        lead = LEAD_VERB.sub("", lead)
         if lead:
             sentence.lead, sentence.lead_start = lead, start
     return out
