@@ -176,8 +176,6 @@ def valid(ctx: Context, para: Paragraph, figure: Figure) -> bool:
     folded = ctx.folded
     before = folded[figure.start - 1] if figure.start else ""
     after = folded[figure.end:figure.end + 1]
-    if para.masked(figure.start):
-        return False
     if before in "第等+" or after == "+" or _BRACKETED_PLUS.match(folded[figure.end:figure.end + 14]):
         return False
     if figure.unit in (None, "年") and 1900 <= figure.value <= 2100 and figure.value.is_integer() and \
@@ -185,7 +183,7 @@ def valid(ctx: Context, para: Paragraph, figure: Figure) -> bool:
         return False
     if (figure.unit in ("日", "天") and before == "月") or (figure.unit is None and after in ("月", "号", "日")):
         return False
-    return True
+    return not para.masked(figure.start)  # tested last: the masks of a paragraph are read on first use
 
 
 def _build_verb(ctx: Context, start: int, figure: Figure) -> re.Match | None:
@@ -343,13 +341,13 @@ def _judge(ctx: Context, sentence: Sentence, segment: int, end: int, figure: Fig
         sentence.past = True   # 已达到55%，签约覆盖率达到40%: the rest of the sentence reports the past too
         return None
     before = comparator_before(folded, segment, figure.start)
-    verb = _build_verb(ctx, segment, figure)
     following = folded[tail.end:tail.end + 1]
-    later = any(_compared(folded, tail.end, f) for f in rest[:3])
     if figure.kind in ("duration", "age", "grade") or figure.unit is None:
         closes = not _WORD_CHAR.match(following) or figure.kind in ("duration", "age")
         worded = before and (figure.unit or _CJK_CHAR.match(folded[before.start]))
         return _Verdict(before) if worded and closes else None
+    verb = _build_verb(ctx, segment, figure)
+    later = any(_compared(folded, tail.end, f) for f in rest[:3])
     if figure.chinese and not (before or verb or tail.type):
         return None
     if before or tail.type or tail.approximate:

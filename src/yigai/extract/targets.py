@@ -208,7 +208,9 @@ def _paragraph(ctx: Context, para: Paragraph, seed: Deadline | None) -> list[Fou
         # Clauses are in order and do not overlap (see split), so the last one ends the furthest.
         if first == c or not may_hold_figures_within(ctx.folded, para.hint, clauses[first][0], clauses[c - 1][1]):
             continue
-        figures = [clause_figures(ctx, para, *clauses[k]) for k in range(first, c)]
+        # A clause that ends by the paragraph's first possible figure holds none (see may_hold_figures_within).
+        figures = [clause_figures(ctx, para, *clauses[k]) if clauses[k][1] > para.hint[0] else []
+                   for k in range(first, c)]
         if not any(figures):
             continue  # a sentence without figures states no target (what its clauses carry ends with it)
         sentence = Sentence(earlier=found[-1].indicator if found else None)
