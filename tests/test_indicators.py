@@ -208,3 +208,18 @@ def test_patterns_that_refer_to_their_own_groups_are_not_combined():
     combined = indicators._any_of([re.compile("门诊.*率$"), re.compile("^床位")])
     assert combined.search("床位数") and combined.search("门诊预约率") and not combined.search("住院率")
     assert not indicators._any_of([]).search("anything")
+
+
+def test_a_plan_s_targets_are_coded_as_each_would_be_alone():
+    wordings = ["基层医疗卫生机构诊疗量占总诊疗量的比例", "签约率", "区域内就诊率", "平均住院日", "某某比例"] * 2
+    rows = {"plans": [{"admin_level": "county"}], "tasks": [{"task_id": "t1", "text": "推进家庭医生签约服务"}],
+            "targets": [{"target_id": f"p:t{i}", "indicator": w, "unit": ("%", "日", None)[i % 3],
+                         "scope": ("", "重点人群")[i % 2], "relative": i % 4 == 3, "task_id": ("t1", None)[i % 2]}
+                        for i, w in enumerate(wordings)]}
+    indicators.run(rows, CODES)
+    for row in rows["targets"]:
+        context = "推进家庭医生签约服务" if row["task_id"] else ""
+        alone = CODES.decide(indicators.Target(row["indicator"], row["scope"], row["unit"], row["relative"], context,
+                                               "county"))
+        assert (row["indicator_code"], row["indicator_rule"]) == (alone.code, alone.rule)
+    assert any(row["indicator_code"] for row in rows["targets"])

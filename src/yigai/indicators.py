@@ -35,7 +35,9 @@ _WHITESPACE = re.compile(r"\s+")
 
 def normalise_wording(text: str | None) -> str:
     """The wording as the rules see it: no whitespace, no 的, half-width brackets."""
-    text = _WHITESPACE.sub("", text or "")
+    if not text:
+        return ""  # most targets have no scope
+    text = _WHITESPACE.sub("", text)
     return text.replace("的", "").replace("（", "(").replace("）", ")")
 
 
@@ -164,8 +166,12 @@ class CodeList:
         """True when a target in `unit` can state a value (or, when relative, a change) of the indicator."""
         return (unit or NO_UNIT, measure(indicator_unit, relative)) in self.unit_pairs
 
-    def decide(self, target: Target) -> Decision:
-        """Code one target by the general rules (see the header of sources/indicators.yml)."""
+    def decide(self, target: Target, possible: dict[str, list[Indicator]] | None = None) -> Decision:
+        """Code one target by the general rules (see the header of sources/indicators.yml).
+
+        `possible` holds the indicators that may code each normalised wording, as worked out for the earlier targets
+        of the same plan (filled in here); None: they are worked out afresh.
+        """
         wording = normalise_wording(target.wording)
         if not wording:
             return Decision()
@@ -173,7 +179,12 @@ class CodeList:
         scope = normalise_wording(target.scope)
         candidates: dict[str, str] = {}
         index = self.index()
-        for indicator in index.possible(wording):
+        tried = possible.get(wording) if possible is not None else None
+        if tried is None:
+            tried = index.possible(wording)
+            if possible is not None:
+                possible[wording] = tried
+        for indicator in tried:
             if indicator.unless is not None and indicator.unless.search(with_scope):
                 continue
             if wording in indicator.names():
@@ -188,7 +199,7 @@ class CodeList:
             return Decision(flag=f"the wording fits several standard indicators ({names}); left uncoded")
         if candidates:
             code, rule = next(iter(candidates.items()))
-            indicator = self.get(code)
+            indicator = index.by_code[code]
             if not self.unit_agrees(target.unit, indicator.unit, target.relative):
                 return Decision(flag=f"the wording fits standard indicator {code} ({indicator.name}) but the unit "
                                      f"{target.unit or 'none'}{' (a change)' if target.relative else ''} does not "
@@ -234,6 +245,7 @@ class _Index:
     named: dict[str, frozenset[int]]
     groups: list[tuple[re.Pattern | None, list[Indicator]]]
     nears: re.Pattern | None
+    by_code: dict[str, Indicator] = field(default_factory=dict)  # what CodeList.get gives: the first of a code
 
     @classmethod
     def of(cls, indicators: list[Indicator]) -> _Index:
@@ -247,8 +259,9 @@ class _Index:
                     named.setdefault(name, set()).add(len(groups))
             groups.append((_any_of([pattern.match for indicator in members for pattern in indicator.patterns]),
                            members))
+        by_code = {indicator.code: indicator for indicator in reversed(indicators)}  # the first of a code wins
         return cls({name: frozenset(found) for name, found in named.items()}, groups,
-                   _any_of([near.match for indicator in indicators for near in indicator.near]))
+                   _any_of([near.match for indicator in indicators for near in indicator.near]), by_code)
 
     def possible(self, wording: str) -> list[Indicator]:
         """The indicators that may code a wording (a superset of those that do), in list order."""
@@ -421,6 +434,7 @@ def run(rows: dict[str, list[dict]], codes: CodeList) -> list[Change]:
     plan = (rows.get("plans") or [{}])[0]
     tasks = {task.get("task_id"): task for task in rows.get("tasks") or []}
     contexts: dict[str | None, str] = {}  # a task's normalised words, shared by its targets
+    possible: dict[str, list[Indicator]] = {}  # the indicators that may code a wording, shared by the plan's targets
     changes: list[Change] = []
     for target in rows.get("targets") or []:
         if target.get("indicator_code"):
@@ -432,7 +446,8 @@ def run(rows: dict[str, list[dict]], codes: CodeList) -> list[Change]:
             contexts[task_id] = normalise_wording(" ".join(str(task.get(k) or "") for k in ("heading", "text")))
         decision = codes.decide(Target(
             wording=target.get("indicator") or "", scope=target.get("scope") or "", unit=target.get("unit"),
-            relative=bool(target.get("relative")), level=plan.get("admin_level"), context=contexts[task_id]))
+            relative=bool(target.get("relative")), level=plan.get("admin_level"), context=contexts[task_id]),
+            possible)
         target["indicator_code"], target["indicator_rule"] = decision.code, decision.rule
         if decision.flag:
             changes.append(Change("extract", "indicator-code", "flagged", target.get("indicator") or "", "",

@@ -28,6 +28,11 @@ def extract(body: str, head: str = HEAD, tasks: list[dict] | None = None) -> lis
     return rows
 
 
+def test_rows_have_the_columns_in_order():
+    rows = extract("到2025年底,基层医疗卫生机构诊疗量占总诊疗量的比例不低于50%,新建3个医联体。")
+    assert rows and all(list(row) == list(targets.COLUMNS) for row in rows)
+
+
 def only(body: str, head: str = HEAD) -> dict:
     rows = extract(body, head)
     assert len(rows) == 1, rows

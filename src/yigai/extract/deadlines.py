@@ -46,6 +46,8 @@ TITLE = re.compile(r"《[^《》]*》")
 _QUARTER = re.compile(r"([一二三四1-4])季度")
 _QUARTER_END = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 _BEFORE = ("前", "以前", "之前")
+_YEARS = re.compile(YEAR)
+_YEAR_RANGE = re.compile(rf"{YEAR}年?{_RANGE}{YEAR}")
 _OPENERS = re.compile(r"(?:力争|争取|确保|计划|预计|努力|到|至|在)*$")
 
 
@@ -85,6 +87,8 @@ def period_end(year: int, month: int | None = None, day: int | None = None, part
         part: a part of the year as written when no month is given: 上半年 → 06-30, 第三季度 / 第3季度 → 09-30;
             下半年, 年底, 底, 末 → 12-31.
     """
+    if not month and not part and type(year) is int and dt.MINYEAR <= year <= dt.MAXYEAR:
+        return f"{year:04d}-12-31"  # what the general case gives for a whole year, without building a date
     try:
         if month and day:
             return dt.date(year, month, day).isoformat()
@@ -124,7 +128,8 @@ def find_deadlines(text: str, plan_year: int | None = None, start: int = 0, end:
     # Each pattern needs a character that many stretches of text lack (年, 月, 五): look for it first.
     has_year = folded.find("年", start, end) >= 0
     found: list[Deadline] = []
-    if has_year:
+    # Every match of DEADLINE holds a year of four digits (its group `years`) before 年.
+    if has_year and _YEARS.search(folded, start, end):
         found = [d for d in (_dated(match, text, starts) for match in textscan.finditer(DEADLINE, folded, start, end)) if d]
     if plan_year:
         if folded.find("月", start, end) >= 0:
@@ -165,8 +170,8 @@ def _dated(match: re.Match, text: str, clause_starts: set[int] | None) -> Deadli
     if clause_starts is not None and not (lead or tail or part or month or
                                           _opens_clause(match.string, match.start("years"), clause_starts)):
         return None
-    years = [int(y) for y in re.findall(YEAR, match.group("years"))]
-    if re.search(rf"{YEAR}年?{_RANGE}{YEAR}", match.group("years")):
+    years = [int(y) for y in _YEARS.findall(match.group("years"))]
+    if _YEAR_RANGE.search(match.group("years")):
         years = years[-1:]  # a period 2023-2025年 ends with its last year
     last = years[-1]
     if match.group("month2"):

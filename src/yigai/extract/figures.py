@@ -105,6 +105,26 @@ def may_hold_figures(folded: str, start: int, end: int) -> bool:
     return textscan.search(_figure_hint(), folded, start, end) is not None
 
 
+def first_hint(folded: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of the first stretch of folded[start:end] that makes may_hold_figures true, or None."""
+    match = textscan.search(_figure_hint(), folded, start, end)
+    return match.span() if match else None
+
+
+def may_hold_figures_within(folded: str, hint: tuple[int, int], start: int, end: int) -> bool:
+    """may_hold_figures(folded, start, end) for a stretch inside a wider one whose first_hint is `hint`.
+
+    The hint pattern has no anchor or look-around, so whether it matches at a position depends only on the
+    characters it takes: a stretch that ends by the hint's start holds none (the wider search found none before
+    it), and one that contains the hint holds it.
+    """
+    if end <= hint[0]:
+        return False
+    if start <= hint[0] and hint[1] <= end:
+        return True
+    return may_hold_figures(folded, start, end)
+
+
 @dataclass
 class Figure:
     """A number with its unit, as found in folded text.
@@ -157,8 +177,8 @@ def find_figures(folded: str, start: int = 0, end: int | None = None) -> list[Fi
     """Find every figure in folded[start:end]; numbers that are part of words (统一, 支持) are skipped."""
     found = []
     for match in textscan.finditer(figure_pattern(), folded, start, end):
-        number = match.group("n1")
-        if number and match.group("unit") is None and not number[0].isdigit():
+        number, unit = match.group("n1", "unit")
+        if number and unit is None and not number[0].isdigit():
             continue  # a Chinese numeral without a unit is a word (统一, 一体化), never a figure (see _figure)
         figure = _figure(match, folded)
         if figure is not None:
@@ -243,6 +263,10 @@ _CHANGE_TO = re.compile(r"(?:(?P<up>提高|提升|增加|增长|扩大|上升)|(
 AFTER_PATTERN = re.compile(
     r"(?P<grade>甲等|乙等|丙等)?(?P<after>" + "|".join(re.escape(w) for ws in AFTER.values() for w in ws) + ")?")
 AFTER_TYPE = {w: c for c, ws in AFTER.items() for w in ws}
+_PUNCTUATION = re.compile(r"[,;。、!?:\s]")
+_PER_GLUE = re.compile(r"(?:每人|每年|每千人口|每万人口|每百人)+$")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass
@@ -266,7 +290,7 @@ def comparator_before(folded: str, start: int, figure_start: int, gap: int = 6) 
         if word == "达" and match.start() > 0 and folded[match.start() - 1] in _NOT_DA:
             continue
         between = folded[match.end():figure_start]
-        if len(between) <= gap and not re.search(r"[,;。、!?:\s]", between):
+        if len(between) <= gap and not _PUNCTUATION.search(between):
             best = Comparator(match.start(), match.end(), BEFORE_TYPE[word])
     if best is None and figure_start > 0 and folded[figure_start - 1] in "至到":
         change = _CHANGE_TO.search(folded, max(0, figure_start - 31), figure_start - 1)
@@ -278,7 +302,7 @@ def comparator_before(folded: str, start: int, figure_start: int, gap: int = 6) 
 def chain_start(folded: str, start: int, comparator: Comparator) -> int:
     """Where the run of comparator words ending with `comparator` begins (达到每人每年不低于 → at 达到)."""
     position = comparator.start
-    glue = re.compile(r"(?:每人|每年|每千人口|每万人口|每百人)+$")
+    glue = _PER_GLUE
     while position > start:
         head = folded[start:position]
         glued = glue.search(head)
@@ -303,11 +327,11 @@ class Tail:
 def comparator_after(folded: str, end: int) -> Tail:
     """Read the words right after a figure (2000次/站以上 → per 站, at least; 90%左右 → approximately)."""
     per, position = None, end
-    for size in (1, 2):
+    for size in (1, 2) if folded[end:end + 1] == "/" else ():  # a per-unit part follows a /
         word = folded[end + 1:end + 1 + size]
         rest = folded[end + 1 + size:end + 3 + size]
-        if folded[end:end + 1] == "/" and re.fullmatch(r"[\u3400-\u9fff]+", word) and len(word) == size and \
-                (not re.match(r"[\u3400-\u9fff]", rest) or AFTER_PATTERN.match(rest).group("after") or rest[0] == "的"):
+        if _CJK_RUN.fullmatch(word) and len(word) == size and \
+                (not _CJK_CHAR.match(rest) or AFTER_PATTERN.match(rest).group("after") or rest[0] == "的"):
             per, position = word, end + 1 + size
             break
     match = AFTER_PATTERN.match(folded, position)

@@ -41,12 +41,25 @@ LEAD_FILLERS = re.compile(
     r"力争|争取|确保|努力|积极|着力|全面|进一步|逐步|持续|不断|同步|继续|同时|其中|并且|并|且|以及|和|及|要|使|让|"
     r"推动|落实|实现|原则上|分别|累计|总计|合计|共|约|有|全市|全省|全区|全县|全州|全镇|本市|本省|本区|本县|我市|我省|我区|"
     r"我县|在|将|的|[\s,、])+")
-TAIL_FILLERS = re.compile(r"(?:均|都|要|应|能|需|须|总体|整体|进一步|逐步|稳步|明显|有所|持续|分别|力争|争取|确保|[\s,、])+$")
-LEAD_CHANGE = re.compile(r"(?:进一步|持续|不断|明显|逐步|稳步|有所)?(?:提升|提高|上升|增长|增加|下降|降低|减少|改善)$")
+_TAIL_WORDS = ("均", "都", "要", "应", "能", "需", "须", "总体", "整体", "进一步", "逐步", "稳步", "明显", "有所", "持续", "分别",
+               "力争", "争取", "确保")
+TAIL_FILLERS = re.compile("(?:" + "|".join(_TAIL_WORDS) + r"|[\s,、])+$")
+# The characters a run of TAIL_FILLERS can end with, but for white space.
+_TAIL_LAST = frozenset(word[-1] for word in _TAIL_WORDS) | {",", "、"}
+_CHANGE_VERBS = ("提升", "提高", "上升", "增长", "增加", "下降", "降低", "减少", "改善")
+LEAD_CHANGE = re.compile(r"(?:进一步|持续|不断|明显|逐步|稳步|有所)?(?:" + "|".join(_CHANGE_VERBS) + ")$")
 LEAD_VERB = re.compile(r"^(?:提高|提升|增加|降低|减少|扩大|缩小|调整|控制)")
 MASKS = (re.compile(r"“[^“”\n]{1,60}”"), re.compile(r"\"[^\"\n]{1,60}\""), re.compile(r"《[^《》\n]{1,120}》"),
          re.compile(r"‘[^‘’\n]{1,40}’"), re.compile(r"「[^「」\n]{1,40}」"),
          re.compile(r"[〔\[]\d{2,6}[〕\]]?\d{0,5}号"))
+# The characters each of MASKS begins with: a text lacking them holds no match of that pattern.
+MASK_OPENERS = ("“", "\"", "《", "‘", "「", "〔[")
+# Patterns used on every figure, compiled once.
+_CJK_CHAR = re.compile(rf"[{CJK}]")
+_WORD_CHAR = re.compile(rf"[{CJK}A-Za-z]")
+_BRACKETED_PLUS = re.compile(r"\([^()]{0,10}\)\+")
+_PER_OR_DIGIT = re.compile(r"[每\d]")
+_HAS_END = re.compile(r"有$")
 # Longest piece of text read as one clause; longer runs without punctuation are read in pieces of this size.
 MAX_CLAUSE = 300
 # How far before a figure its words are looked for (verbs, the subject of a list item).
@@ -66,7 +79,7 @@ class Context:
 
 
 class Paragraph:
-    """One line of the body: its clauses, its deadline phrases and the spans masked from reading (names, titles).
+    """One line of the body: its clauses and sentences, its deadline phrases and the spans masked from reading.
 
     The deadline phrases and masks are read on first use (most paragraphs state no figure and need neither), by the
     functions given; `deadlines` and `masks` can also be given as they are.
@@ -74,9 +87,12 @@ class Paragraph:
 
     def __init__(self, start: int, end: int, clauses: list[tuple[int, int]] | None = None,
                  deadlines: list[Deadline] | Callable[[], list[Deadline]] | None = None,
-                 masks: list[tuple[int, int]] | Callable[[], list[tuple[int, int]]] | None = None):
+                 masks: list[tuple[int, int]] | Callable[[], list[tuple[int, int]]] | None = None,
+                 sentences: list[tuple[int, int]] | None = None):
         self.start, self.end = start, end
         self.clauses = clauses if clauses is not None else []
+        self.sentences = sentences if sentences is not None else []
+        self.hint: tuple[int, int] | None = None  # where a figure may first begin (figures.first_hint), when read
         self._deadlines_from, self._masks_from = deadlines, masks
         self._deadlines: list[Deadline] | None = None
         self._deadline_ends: list[int] = []
@@ -160,16 +176,14 @@ def valid(ctx: Context, para: Paragraph, figure: Figure) -> bool:
     folded = ctx.folded
     before = folded[figure.start - 1] if figure.start else ""
     after = folded[figure.end:figure.end + 1]
-    if para.masked(figure.start):
-        return False
-    if before in "第等+" or after == "+" or re.match(r"\([^()]{0,10}\)\+", folded[figure.end:figure.end + 14]):
+    if before in "第等+" or after == "+" or _BRACKETED_PLUS.match(folded[figure.end:figure.end + 14]):
         return False
     if figure.unit in (None, "年") and 1900 <= figure.value <= 2100 and figure.value.is_integer() and \
             (figure.unit == "年" or after in ("年", "-", "~", "、", "至")):
         return False
     if (figure.unit in ("日", "天") and before == "月") or (figure.unit is None and after in ("月", "号", "日")):
         return False
-    return True
+    return not para.masked(figure.start)  # tested last: the masks of a paragraph are read on first use
 
 
 def _build_verb(ctx: Context, start: int, figure: Figure) -> re.Match | None:
@@ -203,12 +217,22 @@ def clean(ctx: Context, para: Paragraph, start: int, end: int, drop: list[tuple[
         pieces.append(ctx.text[position:max(position, s)])
         position = max(position, e)
     pieces.append(ctx.text[position:end])
-    words = "".join(pieces)
-    previous = None
-    while previous != words:
-        previous = words
-        words = TAIL_FILLERS.sub("", LEAD_FILLERS.sub("", words))
-    return words.strip()
+    return strip_fillers("".join(pieces)).strip()
+
+
+def strip_fillers(words: str) -> str:
+    """`words` without filler words at either end; stripping again would take nothing more.
+
+    One pass is enough: LEAD_FILLERS stops where no filler begins, and taking words off the end cannot make one
+    begin there (the fillers have no look-ahead); TAIL_FILLERS takes the longest run of fillers that ends the
+    words (the leftmost start of such a run), so what is left ends with none.
+    """
+    lead = LEAD_FILLERS.match(words)  # anchored at the start: the one match that sub would take off
+    if lead:
+        words = words[lead.end():]
+    if words and (words[-1] in _TAIL_LAST or words[-1].isspace()):  # else no run of fillers ends the words
+        words = TAIL_FILLERS.sub("", words)
+    return words
 
 
 def clause_figures(ctx: Context, para: Paragraph, start: int, end: int) -> list[Figure]:
@@ -224,7 +248,7 @@ def read_clause(ctx: Context, para: Paragraph, sentence: Sentence, seed: Deadlin
     """
     folded = ctx.folded
     figures = clause_figures(ctx, para, start, end) if figures is None else figures
-    each = next(target_scopes.each(folded, start, end), None)
+    each = target_scopes.first_each(folded, start, end)
     if each and (not figures or each.start() < figures[0].start):
         sentence.scope = ctx.text[each.start():each.end()]
     elif target_scopes.OWN_SCOPE.match(folded, start):
@@ -260,7 +284,9 @@ def read_clause(ctx: Context, para: Paragraph, sentence: Sentence, seed: Deadlin
         i = j + 1
     if not out and not figures:  # a clause without figures may state the indicator of the next ones
         lead = clean(ctx, para, start, end, [(each.start(), each.end())] if each else [])
-        lead = LEAD_VERB.sub("", LEAD_CHANGE.sub("", lead))
+        if lead.endswith(_CHANGE_VERBS) or lead.endswith("\n"):  # else LEAD_CHANGE, which ends with one, finds none
+            lead = LEAD_CHANGE.sub("", lead)
+        lead = LEAD_VERB.sub("", lead)
         if lead:
             sentence.lead, sentence.lead_start = lead, start
     return out
@@ -272,7 +298,7 @@ def _bare_share(ctx: Context, para: Paragraph, segment: int, head: Figure, tail:
     Like 80%以上的县级医院, the words after the figure say what the share is of (the indicator), not the words of
     an earlier clause.
     """
-    return bool(tail.type and re.match(rf"[{CJK}]", ctx.folded[tail.end:tail.end + 1])
+    return bool(tail.type and _CJK_CHAR.match(ctx.folded[tail.end:tail.end + 1])
                 and not clean(ctx, para, segment, head.start, []))
 
 
@@ -302,7 +328,7 @@ def _object_end(folded: str, tail_end: int, end: int, head: Figure, rest: list[F
 def _compared(folded: str, start: int, figure: Figure) -> bool:
     """Whether a later figure of the clause is compared (达到60%, 60%以上): a value, not a grade in a name (三级医院)."""
     after = comparator_after(folded, figure.end)
-    if figure.kind == "grade" and re.match(rf"[{CJK}]", folded[after.end:after.end + 1]):
+    if figure.kind == "grade" and _CJK_CHAR.match(folded[after.end:after.end + 1]):
         return False  # 80%以上的县级医院达到三级医院服务能力: 三级 names the hospitals' grade, the 80% is the target
     return bool(comparator_before(folded, start, figure.start) or after.type)
 
@@ -311,17 +337,17 @@ def _judge(ctx: Context, sentence: Sentence, segment: int, end: int, figure: Fig
            rest: list[Figure]) -> _Verdict | None:
     """Decide whether a figure is a target (see yigai.extract.targets); None when it is not."""
     folded = ctx.folded
-    before = comparator_before(folded, segment, figure.start)
-    verb = _build_verb(ctx, segment, figure)
     if sentence.past or PAST.search(folded, max(segment, figure.start - LOOK_BACK), figure.start):
         sentence.past = True   # 已达到55%，签约覆盖率达到40%: the rest of the sentence reports the past too
         return None
+    before = comparator_before(folded, segment, figure.start)
     following = folded[tail.end:tail.end + 1]
-    later = any(_compared(folded, tail.end, f) for f in rest[:3])
     if figure.kind in ("duration", "age", "grade") or figure.unit is None:
-        closes = not re.match(rf"[{CJK}A-Za-z]", following) or figure.kind in ("duration", "age")
-        worded = before and (figure.unit or re.match(rf"[{CJK}]", folded[before.start]))
+        closes = not _WORD_CHAR.match(following) or figure.kind in ("duration", "age")
+        worded = before and (figure.unit or _CJK_CHAR.match(folded[before.start]))
         return _Verdict(before) if worded and closes else None
+    verb = _build_verb(ctx, segment, figure)
+    later = any(_compared(folded, tail.end, f) for f in rest[:3])
     if figure.chinese and not (before or verb or tail.type):
         return None
     if before or tail.type or tail.approximate:
@@ -330,11 +356,11 @@ def _judge(ctx: Context, sentence: Sentence, segment: int, end: int, figure: Fig
         if not before and (condition or definition):
             return None  # a condition inside the indicator: 建有1个及以上…的基层机构占比达到55%
         gap = ctx.text[before.end:figure.start] if before else ""
-        return _Verdict(before, verb, None, gap if gap and not re.search(r"[每\d]", gap) else None)
+        return _Verdict(before, verb, None, gap if gap and not _PER_OR_DIGIT.search(gap) else None)
     if verb:
         return _Verdict(None, verb)
     head_start = max(segment, figure.start - LOOK_BACK)
-    if figure.kind == "count" and re.search(r"有$", folded[head_start:figure.start]) and \
+    if figure.kind == "count" and _HAS_END.search(folded[head_start:figure.start]) and \
             (sentence.scope or "每" in folded[head_start:figure.start]):
         return _Verdict()  # 每个村卫生室有1名乡村医生; 每万名居民拥有2-3名全科医生
     if figure.kind in ("count", "money"):
@@ -369,7 +395,7 @@ def _rows(ctx: Context, para: Paragraph, sentence: Sentence, seed: Deadline | No
         subject_end = verdict.verb.start()
     else:
         subject_end = head.start
-    each = list(target_scopes.each(folded, segment, subject_end))
+    each = target_scopes.each(folded, segment, subject_end)
     if each:
         sentence.scope = text[each[-1].start():each[-1].end()]
     elif target_scopes.OWN_SCOPE.match(folded, segment):

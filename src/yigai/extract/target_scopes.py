@@ -27,11 +27,26 @@ EACH = re.compile(rf"(?:每个|每一个|各个|每(?![千万百十]+(?:人|名|
 BODY_AFTER = re.compile(r"[州市县区]?(?:人民政府|政府|党委|卫生|财政|医保|医疗保障|发展|人力|编制|民政|教育|部门|[委局办厅])")
 
 
-def each(folded: str, start: int, end: int):
+def each(folded: str, start: int, end: int) -> list[re.Match]:
     """The 每/各 phrases in folded[start:end] that say what a figure applies to (not bodies named as actors)."""
+    if not _may_hold_each(folded, start, end):
+        return []
+    return [match for match in EACH.finditer(folded, start, end) if not BODY_AFTER.match(folded, match.end())]
+
+
+def first_each(folded: str, start: int, end: int) -> re.Match | None:
+    """The first of `each`, or None."""
+    if not _may_hold_each(folded, start, end):
+        return None
     for match in EACH.finditer(folded, start, end):
         if not BODY_AFTER.match(folded, match.end()):
-            yield match
+            return match
+    return None
+
+
+def _may_hold_each(folded: str, start: int, end: int) -> bool:
+    """False when folded[start:end] holds no 每/各 phrase: every match of EACH begins with 每 or 各."""
+    return folded.find("每", start, end) >= 0 or folded.find("各", start, end) >= 0
 
 
 # A clause opening with its own whole-area, regional or per-capita subject, or with a verb of building (a new

@@ -46,9 +46,27 @@ def _unit(name: str) -> tuple[str, float, str | None] | None:
     return parse_unit(match.group("unit")) if match else None
 
 
-def _caption_deadline(ctx: Context, lines: list[Cell], ends: list[int], table: Table) -> tuple[str, str] | None:
+class _Lines:
+    """The lines of the body, read on first use (only a table whose target columns name no year needs them)."""
+
+    def __init__(self, text: str, body_start: int):
+        self.text, self.body_start = text, body_start
+        self._lines: list[Cell] | None = None
+        self.ends: list[int] = []
+
+    @property
+    def lines(self) -> list[Cell]:
+        """The non-empty lines of the body (see table_layouts.lines_of); `ends` holds their end offsets."""
+        if self._lines is None:
+            self._lines = lines_of(self.text, self.body_start)
+            self.ends = [line.end for line in self._lines]
+        return self._lines
+
+
+def _caption_deadline(ctx: Context, body: _Lines, table: Table) -> tuple[str, str] | None:
     """A deadline stated in the three lines above a table (到2025年，主要指标如下：), else the plan's default."""
-    k = bisect.bisect_right(ends, table.start)
+    lines = body.lines
+    k = bisect.bisect_right(body.ends, table.start)
     above = lines[max(0, k - 3):k]
     if above:
         phrases = find_deadlines(ctx.text, ctx.plan_year, above[0].start, table.start,
@@ -62,8 +80,7 @@ def read(ctx: Context, body_start: int) -> tuple[list[Found], list[tuple[int, in
     """Return (targets found in tables of indicators, spans of those tables, which prose reading skips)."""
     out: list[Found] = []
     spans = []
-    lines = lines_of(ctx.text, body_start)
-    ends = [line.end for line in lines]
+    body = _Lines(ctx.text, body_start)
     for table in tables(ctx.text, body_start, ctx.issue_year):
         spans.append((table.start, table.end))
         kinds = [c.kind for c in table.columns]
@@ -77,7 +94,7 @@ def read(ctx: Context, body_start: int) -> tuple[list[Found], list[tuple[int, in
                 if column.year:
                     deadline = (period_end(column.year), column.label.text)
                 else:
-                    caption = caption or _caption_deadline(ctx, lines, ends, table) or (None, None)
+                    caption = caption or _caption_deadline(ctx, body, table) or (None, None)
                     deadline = caption
                 found = _target(ctx, name_cell, unit_cell, cell, deadline, column.unit)
                 if found:

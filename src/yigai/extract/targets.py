@@ -40,8 +40,8 @@ from yigai.extract import outline
 from yigai.extract import plans as extract_plans
 from yigai.extract import target_tables
 from yigai.extract.deadlines import Deadline, find_deadlines, period_end
-from yigai.extract.figures import Found, fold, may_hold_figures
-from yigai.extract.target_clauses import (MASKS, MAX_CLAUSE, Context, Paragraph, Sentence, clause_figures,
+from yigai.extract.figures import Found, first_hint, fold, may_hold_figures_within
+from yigai.extract.target_clauses import (MASK_OPENERS, MASKS, MAX_CLAUSE, Context, Paragraph, Sentence, clause_figures,
                                           read_clause)
 
 CLAUSE_BREAKS = ",;。!?:\n"
@@ -90,7 +90,24 @@ def split(folded: str, start: int, end: int, breaks: str) -> list[tuple[int, int
     A piece longer than MAX_CLAUSE characters (no punctuation for that long: not prose) is cut into pieces of
     that size, so that reading it stays linear in its length.
     """
-    pieces, depth, begin = [], 0, start
+    return _pieces(folded, start, end, _breaks(folded, start, end, breaks))
+
+
+def clauses_and_sentences(folded: str, start: int, end: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """split(folded, start, end, CLAUSE_BREAKS) and split(folded, start, end, SENTENCE_BREAKS), in one scan.
+
+    Where a character breaks depends only on the parentheses around it (and, for : and , alone, on the digits
+    beside it), and every sentence break is a clause break: the sentence breaks are the clause breaks that are
+    sentence break characters.
+    """
+    breaks = _breaks(folded, start, end, CLAUSE_BREAKS)
+    sentence_breaks = [i for i in breaks if folded[i] in SENTENCE_BREAKS]
+    return _pieces(folded, start, end, breaks), _pieces(folded, start, end, sentence_breaks)
+
+
+def _breaks(folded: str, start: int, end: int, breaks: str) -> list[int]:
+    """The offsets in folded[start:end] of the break characters outside parentheses (not : or , between digits)."""
+    out, depth = [], 0
     last_close = folded.rfind(")", start, end)
     for match in _splitters(breaks).finditer(folded, start, end):
         i, char = match.start(), match.group()
@@ -100,8 +117,16 @@ def split(folded: str, start: int, end: int, breaks: str) -> list[tuple[int, int
             depth -= 1
         elif char in breaks and depth == 0 and not (char in ":," and folded[i - 1:i].isdigit()
                                                     and folded[i + 1:i + 2].isdigit()):
-            pieces.append((begin, i))
-            begin = i + 1
+            out.append(i)
+    return out
+
+
+def _pieces(folded: str, start: int, end: int, breaks: list[int]) -> list[tuple[int, int]]:
+    """The stripped pieces of folded[start:end] between the `breaks` (see split)."""
+    pieces, begin = [], start
+    for i in breaks:
+        pieces.append((begin, i))
+        begin = i + 1
     pieces.append((begin, end))
     out = []
     for s, e in pieces:
@@ -139,10 +164,12 @@ def _paragraphs(ctx: Context, start: int, skip: list[tuple[int, int]], cells: li
         para_start = max(begin, start)
         # A paragraph that cannot hold a figure states no target: it is not split into clauses to be read (but
         # its deadlines may still be read, for the paragraphs after it).
-        holds = may_hold_figures(ctx.folded, para_start, end)
-        clauses = split(ctx.folded, para_start, end, CLAUSE_BREAKS) if holds else None
-        yield Paragraph(para_start, end, clauses, partial(_deadlines, ctx, para_start, end, clauses),
-                        partial(_masks, ctx, para_start, end))
+        hint = first_hint(ctx.folded, para_start, end)
+        clauses, sentences = clauses_and_sentences(ctx.folded, para_start, end) if hint else (None, [])
+        paragraph = Paragraph(para_start, end, clauses, partial(_deadlines, ctx, para_start, end, clauses),
+                              partial(_masks, ctx, para_start, end), sentences)
+        paragraph.hint = hint
+        yield paragraph
 
 
 def _deadlines(ctx: Context, start: int, end: int, clauses: list[tuple[int, int]] | None) -> list[Deadline]:
@@ -158,7 +185,13 @@ def _deadlines(ctx: Context, start: int, end: int, clauses: list[tuple[int, int]
 
 def _masks(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
     """The spans of a paragraph whose figures are never targets: names in quotes, titles, document numbers."""
-    return [(m.start(), m.end()) for pattern in MASKS for m in pattern.finditer(ctx.text, start, end)]
+    text, spans = ctx.text, []
+    for pattern, openers in zip(MASKS, MASK_OPENERS):
+        for opener in openers:
+            if text.find(opener, start, end) >= 0:
+                spans += [(m.start(), m.end()) for m in pattern.finditer(text, start, end)]
+                break
+    return spans
 
 
 def _paragraph(ctx: Context, para: Paragraph, seed: Deadline | None) -> list[Found]:
@@ -166,15 +199,18 @@ def _paragraph(ctx: Context, para: Paragraph, seed: Deadline | None) -> list[Fou
     clauses, c = para.clauses, 0
     if not clauses:  # no clause, or none that may hold a figure (see _paragraphs)
         return found
-    for s_start, s_end in split(ctx.folded, para.start, para.end, SENTENCE_BREAKS):
+    for s_start, s_end in para.sentences:
         while c < len(clauses) and clauses[c][0] < s_start:
             c += 1
         first = c
         while c < len(clauses) and clauses[c][0] < s_end:
             c += 1
-        if first == c or not may_hold_figures(ctx.folded, clauses[first][0], max(e for _, e in clauses[first:c])):
+        # Clauses are in order and do not overlap (see split), so the last one ends the furthest.
+        if first == c or not may_hold_figures_within(ctx.folded, para.hint, clauses[first][0], clauses[c - 1][1]):
             continue
-        figures = [clause_figures(ctx, para, *clauses[k]) for k in range(first, c)]
+        # A clause that ends by the paragraph's first possible figure holds none (see may_hold_figures_within).
+        figures = [clause_figures(ctx, para, *clauses[k]) if clauses[k][1] > para.hint[0] else []
+                   for k in range(first, c)]
         if not any(figures):
             continue  # a sentence without figures states no target (what its clauses carry ends with it)
         sentence = Sentence(earlier=found[-1].indicator if found else None)
@@ -232,6 +268,13 @@ def _row_deadline(ctx: Context, item: Found, task: dict | None) -> tuple[str | N
     return task["deadline"], task.get("deadline_text")
 
 
+def _ends_with_colon(folded: str, start: int, end: int) -> bool:
+    """folded[start:end].rstrip().endswith(":"), without copying the paragraph when its last character is no space."""
+    if end > start and not folded[end - 1].isspace():
+        return folded[end - 1] == ":"
+    return folded[start:end].rstrip().endswith(":")
+
+
 def read(plan_id: str, text: str, tasks: list[dict], facts: extract_plans.PlanFacts | None = None) -> Reading:
     """Read the targets of one plan (see run) and the report entries of their reading."""
     facts = facts or extract_plans.run(text)
@@ -242,7 +285,7 @@ def read(plan_id: str, text: str, tasks: list[dict], facts: extract_plans.PlanFa
         found += _paragraph(ctx, para, seed)
         # The deadline a paragraph hands on: a lead-in's (ending with a colon) own last one, else the one it had,
         # through list items that state none; the paragraph's deadlines are read only when they decide it.
-        if ctx.folded[para.start:para.end].rstrip().endswith(":"):
+        if _ends_with_colon(ctx.folded, para.start, para.end):
             seed = para.deadlines[-1] if para.deadlines else seed
         elif seed is not None and LIST_ITEM.match(ctx.folded, para.start):
             seed = None if para.deadlines else seed
@@ -255,15 +298,14 @@ def read(plan_id: str, text: str, tasks: list[dict], facts: extract_plans.PlanFa
     for number, item in enumerate(found, start=1):
         task_id = lookup.innermost(item.start, item.end)
         deadline, deadline_text = _row_deadline(ctx, item, by_id.get(task_id))
-        row = {
+        reading.rows.append({  # the columns in the order of COLUMNS
             "target_id": f"{plan_id}:t{number:03d}", "plan_id": plan_id, "task_id": task_id,
             "indicator": item.indicator, "comparator": item.comparator, "value": item.figure.value,
             "value_max": item.figure.value_max, "unit": item.figure.unit, "deadline": deadline,
             "deadline_text": deadline_text, "scope": item.scope, "relative": item.relative,
             "approximate": item.approximate, "quote": text[item.start:item.end], "char_start": item.start,
             "char_end": item.end,
-        }
-        reading.rows.append({c: row[c] for c in COLUMNS})
+        })
     return reading
 
 
