@@ -77,6 +77,21 @@ def _plausible(name: str) -> bool:
     return bool(found) and sum(len(d.name) for d in found) == len(name)
 
 
+@lru_cache(maxsize=1)
+def _name_endings() -> re.Pattern[str]:
+    """The characters a plausible name can end with: the last character of a body or collective ending, or of a
+    division's name (see `_plausible`).
+
+    Every name `_bodies` checks ends with a character of its subject: the list splitting keeps the characters of
+    each item, `_shared_noun` appends to an item the tail of the last item, `shared_level` prefixes a level word, and
+    a trailing bracket that `_plausible` sets aside leaves a character of the name before it. So a subject without
+    any of these characters names no body, and a clause whose first MAX_SUBJECT + 8 characters (where its verbs are
+    looked for) hold none gives no subject that names one.
+    """
+    endings = {word[-1] for word in BODY_SUFFIX + COLLECTIVE_END} | {name[-1] for name in divisions.searchable_names()}
+    return re.compile("[" + "".join(re.escape(char) for char in sorted(endings)) + "]")
+
+
 def _split_items(subject: str, offset: int) -> list[tuple[str, int, int]]:
     """Split a run of bodies at 、 (outside brackets) and at 和/及/与 after a body's name; (name, start, end)."""
     pieces, depth, begin = [], 0, 0
@@ -137,6 +152,13 @@ def _shared_noun(items: list[tuple[str, int, int]]) -> list[str]:
 
 def _bodies(subject: str, offset: int) -> list[tuple[str, str, int, int]] | None:
     """The bodies a subject names, as (name to resolve, words as printed, start, end); None when it names none."""
+    if not _name_endings().search(subject):
+        return None   # cheap necessary condition (see _name_endings)
+    return _read_bodies(subject, offset)
+
+
+def _read_bodies(subject: str, offset: int) -> list[tuple[str, str, int, int]] | None:
+    """`_bodies` without its cheap test: the subject is read in full."""
     lead = len(subject) - len(subject.lstrip())
     subject = subject.strip()
     opening = OPENING.match(subject)
@@ -241,7 +263,9 @@ def _read_chunk(chunk: str, offset: int, led: bool) -> list[Mention]:
         found = _bodies(owner.group("x"), offset)
         if found:
             return _mentions(found, "lead")
-    for k, verb in enumerate(textscan.finditer(VERB, chunk, 0, MAX_SUBJECT + 8)):
+    verbs = textscan.finditer(VERB, chunk, 0, MAX_SUBJECT + 8) if _name_endings().search(chunk, 0, MAX_SUBJECT + 8) \
+        else ()   # no subject before a verb can name a body (see _name_endings): only 由X… is left to read
+    for k, verb in enumerate(verbs):
         if k >= MAX_VERBS:
             break
         by = chunk.find("由", 0, verb.start())
