@@ -86,7 +86,8 @@ def _name_endings() -> re.Pattern[str]:
     each item, `_shared_noun` appends to an item the tail of the last item, `shared_level` prefixes a level word, and
     a trailing bracket that `_plausible` sets aside leaves a character of the name before it. So a subject without
     any of these characters names no body, and a clause whose first MAX_SUBJECT + 8 characters (where its verbs are
-    looked for) hold none gives no subject that names one.
+    looked for) hold none gives no subject that names one. Likewise a subject without 或 is one part whose last item
+    ends with the subject's last character (unless that is a 、), so that character must be one of them.
     """
     endings = {word[-1] for word in BODY_SUFFIX + COLLECTIVE_END} | {name[-1] for name in divisions.searchable_names()}
     return re.compile("[" + "".join(re.escape(char) for char in sorted(endings)) + "]")
@@ -167,6 +168,8 @@ def _read_bodies(subject: str, offset: int) -> list[tuple[str, str, int, int]] |
     subject = ADVERBS.sub("", subject)
     if not subject or len(subject) > MAX_SUBJECT or subject.endswith(("负责同志", "负责人", "主要领导")):
         return None
+    if "或" not in subject and subject[-1] != "、" and not _name_endings().match(subject, len(subject) - 1):
+        return None   # one part, whose last item ends with the subject's last character: no name ends so
     kept = []
     parts, begin = [], 0
     for match in ALTERNATIVE.finditer(subject):
@@ -238,6 +241,7 @@ def read_prose(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> 
     position = start
     led = False
     skip, k = sorted(skip), 0
+    endings = _name_endings()
     for boundary in list(BOUNDARY.finditer(text, start, end)) + [None]:
         chunk_end = boundary.start() if boundary else end
         chunk_start = position
@@ -246,6 +250,8 @@ def read_prose(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> 
             k += 1
         if (k < len(skip) and skip[k][0] <= chunk_start) or chunk_end <= chunk_start:
             continue
+        if not endings.search(text, chunk_start, chunk_end):
+            continue   # every body of a clause is read from words in it, so none is found (see _name_endings)
         chunk = text[chunk_start:chunk_end]
         found = _read_chunk(chunk, chunk_start, led)
         led = any(m.role == "lead" for m in found) or (led and not found)
