@@ -238,24 +238,24 @@ def read_prose(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> 
     does not state it (role None).
     """
     mentions: list[Mention] = []
-    position = start
     led = False
     skip, k = sorted(skip), 0
     endings = _name_endings()
-    for boundary in list(BOUNDARY.finditer(text, start, end)) + [None]:
-        chunk_end = boundary.start() if boundary else end
-        chunk_start = position
-        position = boundary.end() if boundary else end
-        while k < len(skip) and skip[k][1] <= chunk_start:
+    cuts = [boundary.start() for boundary in BOUNDARY.finditer(text, start, end)]   # each one character long
+    cuts.append(end)
+    chunk_start = start
+    for chunk_end in cuts:
+        this_start, chunk_start = chunk_start, chunk_end + 1
+        while k < len(skip) and skip[k][1] <= this_start:
             k += 1
-        if (k < len(skip) and skip[k][0] <= chunk_start) or chunk_end <= chunk_start:
+        if (k < len(skip) and skip[k][0] <= this_start) or chunk_end <= this_start:
             continue
-        if not endings.search(text, chunk_start, chunk_end):
+        if not endings.search(text, this_start, chunk_end):
             continue   # every body of a clause is read from words in it, so none is found (see _name_endings)
-        chunk = text[chunk_start:chunk_end]
-        found = _read_chunk(chunk, chunk_start, led)
-        led = any(m.role == "lead" for m in found) or (led and not found)
-        mentions += found
+        found = _read_chunk(text[this_start:chunk_end], this_start, led)
+        if found:   # a clause that names nobody leaves `led` as it was
+            led = any(m.role == "lead" for m in found)
+            mentions += found
     return mentions
 
 
