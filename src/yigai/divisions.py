@@ -119,6 +119,11 @@ def _index() -> tuple[dict[str, list[str]], tuple[int, ...], frozenset[str]]:
     return codes, tuple(sorted({len(name) for name in codes}, reverse=True)), frozenset(name[:2] for name in codes)
 
 
+def searchable_names() -> frozenset[str]:
+    """Every division name `find_in` can match (names of two characters or more)."""
+    return frozenset(_index()[0])
+
+
 def find_in(text: str) -> list[Division]:
     """Find the divisions named at the start of a title or issuer (e.g. "杭州市西湖区人民政府").
 

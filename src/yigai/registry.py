@@ -94,11 +94,17 @@ class Registry:
 
     def by_alias(self, alias: str, admin_codes: list[str]) -> Agency | None:
         """Return the body known by `alias` in the first of `admin_codes` (nearest jurisdiction first) that has one."""
-        for code in admin_codes:
-            for agency in self.agencies.values():
-                if agency.admin_code == code and (alias == agency.name or alias in agency.aliases):
-                    return agency
-        return None
+        rank: dict[str, int] = {}
+        for position, code in enumerate(admin_codes):
+            rank.setdefault(code, position)
+        best, best_rank = None, len(admin_codes)
+        for agency in self.agencies.values():   # one pass: the nearest code wins, then the first body listed
+            position = rank.get(agency.admin_code, best_rank)
+            if position < best_rank and (alias == agency.name or alias in agency.aliases):
+                best, best_rank = agency, position
+                if position == 0:
+                    break
+        return best
 
 
 def load(path: Path) -> Registry:

@@ -395,3 +395,15 @@ def test_clause_spans_are_those_of_the_text_given_whatever_was_read_before():
     assert clauses.clause_spans(first, 0, len(first)) == [(6, 19), (20, 36)]
     assert clauses.clause_spans(second, 0, len(second)) == [(6, 20), (21, 32)]
     assert clauses.clause_spans(first, 0, 10) == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["\n", "责任单位", "牵头部门", "：", ":", " ", "甲", "乙乙"]), max_size=16).map("".join),
+       st.data())
+def test_label_lines_found_from_their_line_break_are_the_label_lines(text, data):
+    """clauses.clause_spans scans for LABEL_LINE_BREAK from start - 1: the same lines as LABEL_LINE from start."""
+    end = data.draw(st.integers(0, len(text)))
+    start = data.draw(st.integers(0, end))
+    expected = [m.span() for m in clauses.LABEL_LINE.finditer(text, start, end)]
+    found = [(m.start() + 1, m.end()) for m in clauses.LABEL_LINE_BREAK.finditer(text, max(start - 1, 0), end)]
+    assert found == expected

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from yigai import divisions
 from yigai.extract import agencies, collectives, prose, tasks
@@ -149,3 +153,40 @@ def test_prose_reader_is_linear_and_keeps_offsets():
     text = "省卫生健康委负责统筹。" * 2000
     mentions = prose.read_prose(text, 0, len(text), [])
     assert len(mentions) == 2000 and all(text[m.start:m.end] == m.text for m in mentions)
+
+
+SUBJECT_CHARACTERS = "省市县区州局委办院中心政府部门卫生健康各级医疗机构和及与或、（）()要负责牵头探索加强建立全年底前2017 广州深圳汕头"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=SUBJECT_CHARACTERS, max_size=24))
+def test_a_subject_without_a_name_ending_names_no_body(subject):
+    """The cheap test of prose._bodies drops only subjects the full reading would drop."""
+    if not prose._name_endings().search(subject):
+        assert prose._read_bodies(subject, 0) is None
+    assert prose._bodies(subject, 0) == prose._read_bodies(subject, 0)
+
+
+def test_name_endings_cover_every_body_suffix_and_division():
+    endings = prose._name_endings()
+    for word in ("卫生健康委", "人民政府", "三级公立医院", "各地级以上市", "杭州市", "西湖区", "市（州）"):
+        assert endings.search(word[-1])
+
+
+VERB_CHARACTERS = "按照职责分工负责共同给予以支持配合协助积极同参与牵头抓总单位医院人制定订统筹要应当该须组织部研究院所中心由于，"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=VERB_CHARACTERS, max_size=40))
+def test_verb_at_finds_the_verbs_verb_finds(text):
+    """prose.VERB_AT (the verb words without the groups naming their kind) matches exactly where VERB does."""
+    assert [m.span() for m in prose.VERB_AT.finditer(text)] == [m.span() for m in prose.VERB.finditer(text)]
+    assert [m.span() for m in prose.VERB_AT.finditer(text, 0, 7)] == [m.span() for m in prose.VERB.finditer(text, 0, 7)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=VERB_CHARACTERS, max_size=40))
+def test_co_words_written_literal_first_match_as_before(text):
+    """CO distributes its leading groups ((?:A|B)C → AC|BC), which keeps the words and their priority."""
+    grouped = re.compile(r"(?:按照?职责分?工?|分工|共同)负责|(?:给予|予以)(?:支持|配合|协助)|积极配合|配合|协同|协助|参与")
+    assert [m.span() for m in re.finditer(prose.CO, text)] == [m.span() for m in grouped.finditer(text)]

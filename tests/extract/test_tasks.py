@@ -269,3 +269,15 @@ def test_outline_stops_at_a_closing_signature():
     last = rows[-1]
     assert last["label"] == "二、" and last["text"] == "保障措施\n加强组织领导。"
     assert last["deadline"] is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab（）\n", min_size=0, max_size=30), st.data())
+def test_blanking_from_a_later_start_is_a_suffix(text, data):
+    """tasks._outline_rows reads an item's scoring text as a suffix of its blanked span (one blanking, not two)."""
+    end = data.draw(st.integers(0, len(text)))
+    start = data.draw(st.integers(0, end))
+    later = data.draw(st.integers(start, end))
+    bound = st.integers(-2, len(text) + 2)
+    spans = data.draw(st.lists(st.tuples(bound, bound), max_size=5))
+    assert tasks._without(text, later, end, spans) == tasks._without(text, start, end, spans)[later - start:]

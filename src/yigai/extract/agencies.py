@@ -67,6 +67,7 @@ class AliasRules:
     generic: tuple[re.Pattern[str], ...]
     forms: dict[str, tuple[str, str]]
     class_words: dict[str, str]
+    level_words: tuple[str, ...] = ()   # the keys of `levels`, longest first
 
 
 @dataclass
@@ -90,11 +91,12 @@ def alias_rules() -> AliasRules:
             forms[str(short)] = (item["function"], str(canonical))
         for word in item.get("class_words") or []:
             class_words[str(word)] = item["function"]
+    levels = {str(k): str(v) for k, v in data["levels"].items()}
     return AliasRules(
-        levels={str(k): str(v) for k, v in data["levels"].items()},
+        levels=levels,
         class_suffixes=tuple(data.get("class_suffixes") or ()),
         generic=tuple(re.compile(p) for p in data.get("generic") or ()),
-        forms=forms, class_words=class_words)
+        forms=forms, class_words=class_words, level_words=tuple(sorted(levels, key=len, reverse=True)))
 
 
 def _level_codes(level: str, jurisdiction: Division) -> list[str]:
@@ -116,7 +118,7 @@ def _prefix(mention: str, jurisdiction: Division) -> tuple[list[str], str]:
         consumed = sum(len(d.name) for d in found)
         code = found[-1].code
         return ([code] if code in jurisdiction.ancestors() else []), body[consumed:]
-    for word in sorted(alias_rules().levels, key=len, reverse=True):
+    for word in alias_rules().level_words:
         if mention.startswith(word) and len(mention) > len(word):
             return _level_codes(alias_rules().levels[word], jurisdiction), mention[len(word):]
     return [jurisdiction.code], mention

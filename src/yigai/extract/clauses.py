@@ -28,12 +28,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from yigai import textscan
-
 
 CLAUSE = re.compile(r"[(（]((?:[^()（）]|[(（][^()（）]{1,30}[)）]){2,600})[)）]")   # one level of brackets inside
 # A responsibility line without brackets, on a line of its own: 责任单位：市卫生健康委、市医保局 (its content).
-LABEL_LINE = re.compile(r"(?<=\n)(?:牵头单位|牵头部门|责任单位|责任部门|负责单位|负责部门|配合单位|配合部门|实施单位)\s*[:：][^\n]{2,300}(?=\n|$)")
+LABEL_LINE_TEXT = r"(?:牵头单位|牵头部门|责任单位|责任部门|负责单位|负责部门|配合单位|配合部门|实施单位)\s*[:：][^\n]{2,300}(?=\n|$)"
+LABEL_LINE = re.compile(r"(?<=\n)" + LABEL_LINE_TEXT)
+# LABEL_LINE with the line break before it: scanned for from its "\n" in C (see clause_spans).
+LABEL_LINE_BREAK = re.compile(r"\n" + LABEL_LINE_TEXT)
 CLAUSE_CUE = re.compile(r"牵头|责任单位|责任部门|负责单位|负责部门|按职责分工负责|分工负责|配合单位|配合部门|协办单位|负责\s*$")
 LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(牵头单位|牵头部门|牵头)\s*[:：]"), "lead"),
@@ -112,7 +113,9 @@ def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     found = _Remembered.spans.get((start, end))
     if found is None:
         found = [(m.start(), m.end()) for m in CLAUSE.finditer(text, start, end) if CLAUSE_CUE.search(m.group(1))]
-        found += [(m.start() - 1, m.end() + 1) for m in textscan.finditer(LABEL_LINE, text, start, end)]
+        # a match of LABEL_LINE_BREAK at p - 1 is one of LABEL_LINE at p (whose look-behind sees text[p - 1] even
+        # when p == start), so scanning from start - 1 finds the same lines
+        found += [(m.start(), m.end() + 1) for m in LABEL_LINE_BREAK.finditer(text, max(start - 1, 0), end)]
         found.sort()
         _Remembered.spans[(start, end)] = found
     return list(found)

@@ -30,7 +30,8 @@ from yigai.extract import collectives
 from yigai.extract.clauses import BODY_SUFFIX, Mention, shared_level
 
 BOUNDARY = re.compile(r"[。；;，,：:！？!?\n]")
-CO = r"(?:按照?职责分?工?|分工|共同)负责|(?:给予|予以)(?:支持|配合|协助)|积极配合|配合|协同|协助|参与"
+# Every alternative of the verb words opens with a literal character (so VERB_AT below is scanned for in C).
+CO = r"按照?职责分?工?负责|分工负责|共同负责|给予(?:支持|配合|协助)|予以(?:支持|配合|协助)|积极配合|配合|协同|协助|参与"
 LEAD = r"牵头抓总|牵头(?!单位|医院|部门|机构)|负责(?!人|同志|制(?!定|订)|的|任|单位|部门)|会同|统筹|主抓"
 MODAL = r"要|应当|应该|应|须|必须|务必|着力|抓紧|不得"
 DUTY = (r"制定|出台|建立|健全|组织(?!部)|开展|实施|实行|推进|推动|落实|履行|承担|完善|加强|强化|做好|提供|选派|安排|执行|确定|"
@@ -38,6 +39,9 @@ DUTY = (r"制定|出台|建立|健全|组织(?!部)|开展|实施|实行|推进|
 # A manner preposition right after a body (X根据…，优化…; X按照…要求，做好…): the body is the actor of the sentence.
 MANNER = r"根据|按照|依照|依据|结合|围绕|通过"
 VERB = re.compile(rf"(?P<co>{CO})|(?P<lead>{LEAD})|(?P<modal>{MODAL})|(?P<duty>{DUTY})|(?P<manner>{MANNER})")
+# The same alternatives in the same order without the groups that name their kind: a match of VERB_AT is a match of
+# VERB (same words, same priority), found by the regex engine's scan for the alternatives' first characters.
+VERB_AT = re.compile("|".join((CO, LEAD, MODAL, DUTY, MANNER)))
 # Verbs that may follow 由X (由X管理 as well as every verb above).
 BY_VERB = re.compile(rf"{VERB.pattern}|(?P<by>管理|分配|审批|考核|确定|核定|选拔)")
 STATED = re.compile(rf"(?P<co>{CO})|(?P<lead>{LEAD})")
@@ -75,6 +79,22 @@ def _plausible(name: str) -> bool:
         return True
     found = divisions.find_in(name)
     return bool(found) and sum(len(d.name) for d in found) == len(name)
+
+
+@lru_cache(maxsize=1)
+def _name_endings() -> re.Pattern[str]:
+    """The characters a plausible name can end with: the last character of a body or collective ending, or of a
+    division's name (see `_plausible`).
+
+    Every name `_bodies` checks ends with a character of its subject: the list splitting keeps the characters of
+    each item, `_shared_noun` appends to an item the tail of the last item, `shared_level` prefixes a level word, and
+    a trailing bracket that `_plausible` sets aside leaves a character of the name before it. So a subject without
+    any of these characters names no body, and a clause whose first MAX_SUBJECT + 8 characters (where its verbs are
+    looked for) hold none gives no subject that names one. Likewise a subject without 或 is one part whose last item
+    ends with the subject's last character (unless that is a 、), so that character must be one of them.
+    """
+    endings = {word[-1] for word in BODY_SUFFIX + COLLECTIVE_END} | {name[-1] for name in divisions.searchable_names()}
+    return re.compile("[" + "".join(re.escape(char) for char in sorted(endings)) + "]")
 
 
 def _split_items(subject: str, offset: int) -> list[tuple[str, int, int]]:
@@ -137,6 +157,13 @@ def _shared_noun(items: list[tuple[str, int, int]]) -> list[str]:
 
 def _bodies(subject: str, offset: int) -> list[tuple[str, str, int, int]] | None:
     """The bodies a subject names, as (name to resolve, words as printed, start, end); None when it names none."""
+    if not _name_endings().search(subject):
+        return None   # cheap necessary condition (see _name_endings)
+    return _read_bodies(subject, offset)
+
+
+def _read_bodies(subject: str, offset: int) -> list[tuple[str, str, int, int]] | None:
+    """`_bodies` without its cheap test: the subject is read in full."""
     lead = len(subject) - len(subject.lstrip())
     subject = subject.strip()
     opening = OPENING.match(subject)
@@ -145,6 +172,8 @@ def _bodies(subject: str, offset: int) -> list[tuple[str, str, int, int]] | None
     subject = ADVERBS.sub("", subject)
     if not subject or len(subject) > MAX_SUBJECT or subject.endswith(("负责同志", "负责人", "主要领导")):
         return None
+    if "或" not in subject and subject[-1] != "、" and not _name_endings().match(subject, len(subject) - 1):
+        return None   # one part, whose last item ends with the subject's last character: no name ends so
     kept = []
     parts, begin = [], 0
     for match in ALTERNATIVE.finditer(subject):
@@ -201,7 +230,7 @@ def _by(chunk: str, start: int) -> list[Mention]:
 
 def _with(chunk: str, position: int, offset: int) -> list[Mention]:
     """会同Y…: the bodies Y, up to the next verb, are co."""
-    verb = textscan.search(VERB, chunk, position + 2)
+    verb = VERB_AT.search(chunk, position + 2)   # where VERB matches first
     end = verb.start() if verb else len(chunk)
     return _mentions(_bodies(chunk[position:end], offset + position) or [], "co")
 
@@ -213,21 +242,24 @@ def read_prose(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> 
     does not state it (role None).
     """
     mentions: list[Mention] = []
-    position = start
     led = False
     skip, k = sorted(skip), 0
-    for boundary in list(BOUNDARY.finditer(text, start, end)) + [None]:
-        chunk_end = boundary.start() if boundary else end
-        chunk_start = position
-        position = boundary.end() if boundary else end
-        while k < len(skip) and skip[k][1] <= chunk_start:
+    endings = _name_endings()
+    cuts = [boundary.start() for boundary in BOUNDARY.finditer(text, start, end)]   # each one character long
+    cuts.append(end)
+    chunk_start = start
+    for chunk_end in cuts:
+        this_start, chunk_start = chunk_start, chunk_end + 1
+        while k < len(skip) and skip[k][1] <= this_start:
             k += 1
-        if (k < len(skip) and skip[k][0] <= chunk_start) or chunk_end <= chunk_start:
+        if (k < len(skip) and skip[k][0] <= this_start) or chunk_end <= this_start:
             continue
-        chunk = text[chunk_start:chunk_end]
-        found = _read_chunk(chunk, chunk_start, led)
-        led = any(m.role == "lead" for m in found) or (led and not found)
-        mentions += found
+        if not endings.search(text, this_start, chunk_end):
+            continue   # every body of a clause is read from words in it, so none is found (see _name_endings)
+        found = _read_chunk(text[this_start:chunk_end], this_start, led)
+        if found:   # a clause that names nobody leaves `led` as it was
+            led = any(m.role == "lead" for m in found)
+            mentions += found
     return mentions
 
 
@@ -241,7 +273,11 @@ def _read_chunk(chunk: str, offset: int, led: bool) -> list[Mention]:
         found = _bodies(owner.group("x"), offset)
         if found:
             return _mentions(found, "lead")
-    for k, verb in enumerate(textscan.finditer(VERB, chunk, 0, MAX_SUBJECT + 8)):
+    window = MAX_SUBJECT + 8
+    verbs = (VERB.match(chunk, at.start(), window) for at in VERB_AT.finditer(chunk, 0, window)) \
+        if _name_endings().search(chunk, 0, window) \
+        else ()   # no subject before a verb can name a body (see _name_endings): only 由X… is left to read
+    for k, verb in enumerate(verbs):
         if k >= MAX_VERBS:
             break
         by = chunk.find("由", 0, verb.start())

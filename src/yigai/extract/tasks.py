@@ -96,7 +96,11 @@ def domain_of(heading: str | None, body: str) -> str | None:
 
 
 def _without(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
-    """text[start:end] with the given spans blanked out."""
+    """text[start:end] with the given spans blanked out.
+
+    Each character is blanked when a span covers it and kept otherwise, so for start <= later <= end the result for
+    `later` is the result for `start` without its first later - start characters.
+    """
     pieces, position = [], start
     for s, e in sorted((max(s, start), min(e, end)) for s, e in spans):
         if e > position and s < e:
@@ -128,8 +132,9 @@ def _outline_rows(plan_id: str, text: str, body_start: int, plan_year: int | Non
         skip = clauses.clause_spans(text, start, end)
         content_start = node.lines[0].start + len(node.label)
         body = "\n".join([text[content_start:node.lines[0].end].strip()] + [line.text for line in node.lines[1:]])
-        deadline = governing_deadline(_without(text, start, end, skip), heading, plan_year)
-        scoring = _without(text, content_start, end, skip)
+        own = _without(text, start, end, skip)
+        deadline = governing_deadline(own, heading, plan_year)
+        scoring = own[content_start - start:]   # the same as _without(text, content_start, end, skip)
         row = _row(plan_id, path, ids[id(node.parent)] if node.parent else None, node.depth, numbers[-1],
                    node.label, heading, body, deadline, domain_of(heading, scoring), start, end)
         notes = [Change("extract", "outline-continuation", "flagged", line.text, "",
