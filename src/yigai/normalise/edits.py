@@ -142,7 +142,8 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, OffsetMap]:
     pieces: list[str] = []
     cursor = 0
     for edit in mapping._edits:
-        pieces += (text[cursor:edit.start], edit.replacement)
+        pieces.append(text[cursor:edit.start])
+        pieces.append(edit.replacement)
         cursor = edit.end
     pieces.append(text[cursor:])
     return "".join(pieces), mapping
