@@ -8,7 +8,7 @@ from functools import partial
 
 from yigai.changes import Change
 from yigai.normalise import chrome, corrections, dates, garble, layout, script, spam, widths
-from yigai.normalise.edits import Note, PassResult, apply_edits, carry
+from yigai.normalise.edits import Note, PassResult, apply_edits, by_place, carry
 from yigai.sources import Correction
 
 Pass = Callable[[str], PassResult]
@@ -46,7 +46,7 @@ class Normalised:
 
 def _in_order(notes: list[Note]) -> list[Note]:
     """Notes sorted by place; notes at the same place keep their order (the order of the text they came from)."""
-    return sorted(notes, key=lambda note: (note.start, note.end))
+    return sorted(notes, key=by_place)
 
 
 def _finish(notes: list[Note]) -> list[Change]:

@@ -5,13 +5,17 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from yigai.changes import Change
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Edit:
     """Replace text[start:end] by `replacement` (start == end inserts, an empty replacement deletes).
+
+    Passes make edits and nothing changes them afterwards. (Not a frozen dataclass: making one costs about three
+    times as much, and a pass may make one for every converted character.)
 
     Attributes:
         start: first character replaced, in the text the pass read.
@@ -24,7 +28,7 @@ class Edit:
     replacement: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Note:
     """A change a pass found, placed on the text that pass read.
 
@@ -58,6 +62,10 @@ class PassResult:
         self.notes.append(Note(change, edit.start if start is None else start, edit.end if end is None else end))
 
 
+by_place = attrgetter("start", "end")
+"""Sort key of edits and notes: by place only (a stable sort keeps two insertions at one place in their order)."""
+
+
 class OffsetMap:
     """Maps positions in a text to positions in the text after a set of edits.
 
@@ -66,7 +74,7 @@ class OffsetMap:
     """
 
     def __init__(self, edits: Sequence[Edit]):
-        self._edits = sorted(edits, key=lambda e: (e.start, e.end))
+        self._edits = sorted(edits, key=by_place)
         self._starts = [e.start for e in self._edits]
         self._new_starts: list[int] = []
         self._delta_after: list[int] = []
@@ -106,11 +114,22 @@ class OffsetMap:
         return pos + self._delta_after[k]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """New span of text[start:end]; an empty span stays empty."""
-        new_start = self.start(start)
+        """New span of text[start:end]; an empty span stays empty (as start() and end() place it, in one call)."""
+        starts, edits = self._starts, self._edits
+        k = bisect_right(starts, start) - 1
+        if k < 0:
+            new_start = start
+        else:
+            edit = edits[k]
+            new_start = self._new_starts[k] if edit.start <= start < edit.end else start + self._delta_after[k]
         if end <= start:
             return new_start, new_start
-        return new_start, max(new_start, self.end(end))
+        k = bisect_left(starts, end) - 1
+        if k < 0:
+            return new_start, max(new_start, end)
+        edit = edits[k]
+        new_end = self._new_starts[k] + len(edit.replacement) if end < edit.end else end + self._delta_after[k]
+        return new_start, max(new_start, new_end)
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, OffsetMap]:
@@ -122,7 +141,7 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, OffsetMap]:
     mapping = OffsetMap(edits)
     pieces: list[str] = []
     cursor = 0
-    for edit in mapping.edits:
+    for edit in mapping._edits:
         pieces.append(text[cursor:edit.start])
         pieces.append(edit.replacement)
         cursor = edit.end
@@ -131,9 +150,18 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, OffsetMap]:
 
 
 def carry(notes: Sequence[Note], mapping: OffsetMap) -> list[Note]:
-    """Place notes on the text after the edits of `mapping`."""
+    """Place notes on the text after the edits of `mapping`.
+
+    A note that ends before the first edit begins (and is not reversed) stays where it is: it is returned as it was.
+    """
+    first = mapping._starts[0] if mapping._starts else None
     out = []
+    span = mapping.span
     for note in notes:
-        start, end = mapping.span(note.start, note.end)
+        start, end = note.start, note.end
+        if first is not None and start <= end <= first and start < first:
+            out.append(note)  # span(start, end) == (start, end): no edit starts at or before it
+            continue
+        start, end = span(start, end)
         out.append(Note(note.change, start, end))
     return out

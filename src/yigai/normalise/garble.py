@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -211,20 +210,67 @@ def readings(run: Run) -> list[Reading]:
 
 
 class _Usage:
-    """How often characters and character pairs occur in the document, to rank candidates."""
+    """How often characters and character pairs occur in the document, to rank candidates.
+
+    Counted when first asked, and only what ranking asks: the characters that follow (or precede) a given character,
+    which give the number of times each candidate forms a pair with that neighbour.
+    """
 
     def __init__(self, text: str):
-        plain = strip_pinyin(text)
-        self.chars = Counter(plain)
-        self.pairs = Counter(map(operator.add, plain, plain[1:]))  # plain[i:i + 2] at every i
+        self._text = text
+        self._plain: str | None = None
+        self._chars: Counter[str] | None = None
+        self._followers: dict[str, Counter[str]] = {}
+        self._leaders: dict[str, Counter[str]] = {}
+
+    @property
+    def plain(self) -> str:
+        """The document without its pinyin annotations."""
+        if self._plain is None:
+            self._plain = strip_pinyin(self._text)
+        return self._plain
+
+    def _occurrences(self, ch: str) -> list[int]:
+        plain, out = self.plain, []
+        i = plain.find(ch)
+        while i >= 0:
+            out.append(i)
+            i = plain.find(ch, i + 1)
+        return out
+
+    def followers(self, ch: str) -> Counter[str]:
+        """For each character, how often it follows `ch` (how often the pair ch + it occurs)."""
+        found = self._followers.get(ch)
+        if found is None:
+            plain = self.plain
+            found = self._followers[ch] = Counter(plain[i + 1] for i in self._occurrences(ch) if i + 1 < len(plain))
+        return found
+
+    def leaders(self, ch: str) -> Counter[str]:
+        """For each character, how often it precedes `ch` (how often the pair it + ch occurs)."""
+        found = self._leaders.get(ch)
+        if found is None:
+            plain = self.plain
+            found = self._leaders[ch] = Counter(plain[i - 1] for i in self._occurrences(ch) if i > 0)
+        return found
 
     def rank(self, slot: tuple[str, ...], before: str, after: str) -> list[str]:
-        """Candidates of one slot, best first: pairs with the neighbours seen in the document, then frequency."""
-        pairs, chars = self.pairs.get, self.chars.get
+        """Candidates of one slot, best first: pairs with the neighbours seen in the document, then frequency.
 
-        def order(ch: str) -> tuple[int, int, int, str]:
-            return (-(pairs(before + ch, 0) + pairs(ch + after, 0)), -int(gbk.is_common(ch)), -chars(ch, 0), ch)
-        return sorted(slot, key=order)
+        `before` and `after` are one character, or "" when there is none (then no pair is counted with it).
+        """
+        if len(slot) < 2:
+            return list(slot)  # nothing to order
+        if self._chars is None:
+            self._chars = Counter(self.plain)
+        chars = self._chars.get
+        after_before = self.followers(before).get if before else {}.get
+        before_after = self.leaders(after).get if after else {}.get
+        common = gbk.common_characters()
+        # each key ends with the candidate itself, so sorting the keys orders the candidates as sorting by key does
+        keys = sorted([(-(after_before(ch, 0) + before_after(ch, 0)), -int(ch in common), -chars(ch, 0), ch)
+                       for ch in slot])
+        return [key[-1] for key in keys]
 
 
 def _describe(reading: Reading, usage: _Usage, before: str) -> tuple[str, str]:

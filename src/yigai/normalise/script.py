@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from operator import attrgetter, ne
 
 import opencc
 
@@ -20,6 +21,8 @@ _FINALS = ("iang", "iong", "uang", "ueng", "ang", "eng", "ing", "ong", "ian", "i
 _SYLLABLE = re.compile(f"(?:{'|'.join(_INITIALS[:3])}|[{''.join(_INITIALS[3:])}])?(?:{'|'.join(_FINALS)})")
 _SYLLABLES = frozenset(initial + final for initial in ("", *_INITIALS) for final in _FINALS)
 """Every text _SYLLABLE matches whole (an optional initial and a final: a finite set), to look up."""
+_MAX_VIEWS = 4096
+"""Most views (and annotation contents) remembered at once."""
 PINYIN_ANNOTATION = re.compile(rf"[(（]([a-z{_TONED}üÜ]{{1,7}})[)）]")
 """A parenthesised candidate annotation; `is_pinyin` decides whether its content is one pinyin syllable."""
 
@@ -48,22 +51,44 @@ def is_pinyin(content: str) -> bool:
     return bool(_SYLLABLE.fullmatch(_toneless(content)))
 
 
+_annotations: dict[str, bool] = {}
+"""is_pinyin of the annotation contents met in the current document (forget_views forgets them): a document
+repeats a few dozen syllables hundreds of times, and several passes read its annotations."""
+
+
 def pinyin_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the inline pinyin annotations, e.g. the "(guān)" of "關(guān)于"."""
     if "(" not in text and "（" not in text:
         return []
-    return [m.span() for m in PINYIN_ANNOTATION.finditer(text) if is_pinyin(m.group(1))]
+    known = _annotations
+    if len(known) >= _MAX_VIEWS:
+        known.clear()
+    spans = []
+    for match in PINYIN_ANNOTATION.finditer(text):
+        content = match.group(1)
+        found = known.get(content)
+        if found is None:
+            found = known[content] = is_pinyin(content)
+        if found:
+            spans.append(match.span())
+    return spans
 
 
 def strip_pinyin(text: str) -> str:
-    """The text without its inline pinyin annotations."""
-    spans = pinyin_spans(text)
-    out, cursor = [], 0
-    for start, end in spans:
-        out.append(text[cursor:start])
-        cursor = end
-    out.append(text[cursor:])
-    return "".join(out)
+    """The text without its inline pinyin annotations.
+
+    No annotation holds a line break (nor does the pattern look around), so the lines of a text lose exactly the
+    annotations they lose on their own: a text of several lines is stripped at once.
+    """
+    return _without(text, pinyin_spans(text))
+
+
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text without the (sorted, disjoint) spans."""
+    if not spans:
+        return text
+    return "".join([text[cursor:start] for cursor, (start, _) in zip([0, *(end for _, end in spans)], spans)]
+                   + [text[spans[-1][1]:]])
 
 
 @lru_cache(maxsize=1)
@@ -90,8 +115,9 @@ def lines_to_simplified(texts: list[str]) -> list[str]:
     return converted
 
 
+
+
 _views: dict[str, str] = {}
-_MAX_VIEWS = 4096
 
 
 def plain_view(text: str) -> str:
@@ -112,25 +138,39 @@ def view_lines(texts: list[str]) -> None:
     """Work out the plain views of lines (texts without a line break) at once, for plain_view to return."""
     todo = [text for text in dict.fromkeys(texts) if text not in _views and "\n" not in text]
     if todo and len(_views) + len(todo) <= _MAX_VIEWS:
-        _views.update(zip(todo, lines_to_simplified([strip_pinyin(text) for text in todo])))
+        _views.update(zip(todo, lines_to_simplified(strip_pinyin("\n".join(todo)).split("\n"))))
 
 
 def forget_views() -> None:
-    """Forget the remembered views (at the start of each document)."""
+    """Forget the remembered views and annotation contents (at the start of each document)."""
     _views.clear()
+    _annotations.clear()
 
 
 Stretch = tuple[int, int, str, str]
+_START = attrgetter("start")
 
 
-def _kept(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The stretches of a line outside its annotations."""
-    kept = []
-    cursor = 0
-    for s, e in [*spans, (len(line), len(line))]:
-        kept.append((cursor, s))
-        cursor = e
-    return kept
+_CHANGED = re.compile(rb"\x01+")
+"""A run of changed characters in a mask of a line (one byte per character, 1 where conversion changed it)."""
+
+
+def _aligned(converted: str, line: str, spans: list[tuple[int, int]]) -> str:
+    """`converted` (the line without its annotations, converted, of the same length) with the annotations put back
+    where they stand in the line, so that it lines up with the line character by character."""
+    pieces = []
+    done = cursor = 0  # characters of `converted` placed; position in the line
+    for start, end in spans:
+        pieces += [converted[done:done + start - cursor], line[start:end]]
+        done += start - cursor
+        cursor = end
+    pieces.append(converted[done:])
+    return "".join(pieces)
+
+
+def _in_stripped(position: int, spans: list[tuple[int, int]]) -> int:
+    """Where the character at `position` of a line (outside its annotations) stands once they are removed."""
+    return position - sum(end - start for start, end in spans if end <= position)
 
 
 def _line_edits(line_start: int, line: str, spans: list[tuple[int, int]], converted: str
@@ -138,29 +178,24 @@ def _line_edits(line_start: int, line: str, spans: list[tuple[int, int]], conver
     """Edits that remove a line's pinyin and convert its characters, and the converted stretch.
 
     `converted` is the line without its annotations, converted. The stretch is (start, end, traditional,
-    simplified), placed on the line as read, or None when nothing converts.
+    simplified), placed on the line as read, or None when nothing converts. Each run of changed characters that
+    stand next to each other in the line is one edit (an annotation between two of them splits the run: its
+    characters, copied into the aligned conversion, are unchanged).
     """
-    kept = _kept(line, spans)
-    stripped = "".join(line[s:e] for s, e in kept)
+    stripped = _without(line, spans)
     removals = [Edit(line_start + s, line_start + e, "") for s, e in spans]
     if converted == stripped:
         return removals, None
-    index = [i for s, e in kept for i in range(s, e)]  # position in the line of each character of `stripped`
     if len(converted) != len(stripped):  # a phrase changed length: replace the whole line at once
         edit = Edit(line_start, line_start + len(line), converted)
         return [edit], (edit.start, edit.end, stripped, converted)
-    edits: list[Edit] = []
-    changed = [i for i, (a, b) in enumerate(zip(stripped, converted)) if a != b]
-    for i in changed:
-        pos = line_start + index[i]
-        if edits and edits[-1].end == pos:
-            last = edits.pop()
-            edits.append(Edit(last.start, pos + 1, last.replacement + converted[i]))
-        else:
-            edits.append(Edit(pos, pos + 1, converted[i]))
-    first, last = changed[0], changed[-1] + 1
-    stretch = (line_start + index[first], line_start + index[last - 1] + 1, stripped[first:last], converted[first:last])
-    return sorted(removals + edits, key=lambda e: e.start), stretch
+    aligned = _aligned(converted, line, spans) if spans else converted
+    runs = [run.span() for run in _CHANGED.finditer(bytes(map(ne, line, aligned)))]
+    edits = [Edit(line_start + a, line_start + b, aligned[a:b]) for a, b in runs]
+    # the stretch from the first changed character to the last, in the line and without its annotations
+    first, last = _in_stripped(runs[0][0], spans), _in_stripped(runs[-1][1] - 1, spans) + 1
+    stretch = (edits[0].start, edits[-1].end, stripped[first:last], converted[first:last])
+    return sorted(removals + edits, key=_START), stretch
 
 
 def run(text: str) -> PassResult:
@@ -170,12 +205,16 @@ def run(text: str) -> PassResult:
     covering the stretch of the line whose characters were converted (kind "script").
     """
     result = PassResult()
-    # OpenCC cuts a text into dictionary words, and no word holds a line break: a text that converts to itself is
-    # made of lines that each convert to themselves, and only their pinyin annotations need reading.
-    unchanged = to_simplified(text) == text
-    todo = [(line, spans) for line in lines(text) for spans in [pinyin_spans(line.text)] if spans or not unchanged]
-    converted = lines_to_simplified(["".join(line.text[s:e] for s, e in _kept(line.text, spans)) for line, spans in todo])
-    for (line, spans), simplified in zip(todo, converted):
+    # What each line becomes is its plain view: the line without its annotations, converted. The chrome pass worked
+    # out the views of the document's lines (plain_view); the lines it did not see are converted here, at once.
+    found = [(line, pinyin_spans(line.text), _views.get(line.text)) for line in lines(text) if line.text]
+    unseen = [k for k, (_, _, view) in enumerate(found) if view is None]
+    views = lines_to_simplified([_without(found[k][0].text, found[k][1]) for k in unseen])
+    for k, view in zip(unseen, views):
+        found[k] = (*found[k][:2], view)
+    for line, spans, simplified in found:
+        if not spans and simplified == line.text:
+            continue  # nothing to remove or convert
         edits, stretch = _line_edits(line.start, line.text, spans, simplified)
         result.edits.extend(edits)
         if spans:

@@ -18,6 +18,8 @@ ABOUT = "关于"
 # How far around a spam token the checks for a lost 关于 or a metadata label look (labels and verbs are short).
 WINDOW = 200
 _LIST_SEPARATOR = re.compile(r"\s*[|｜]\s*")
+_PLACE_NAME = re.compile(f"[{CJK_CLASS}]{{2,8}}")
+_WORD_CHARACTER = re.compile(f"[{CJK_CLASS}A-Za-z0-9]")
 _DATE_LINE = re.compile(r"^\d{4}\s*(?:年\s*)?\d{1,2}\s*(?:月\s*)?\d{0,2}\s*日?$")
 
 
@@ -60,7 +62,7 @@ def _is_spam_item(item: str, lex: Lexicon) -> bool:
 
 
 def _is_place(item: str, lex: Lexicon) -> bool:
-    return bool(re.fullmatch(f"[{CJK_CLASS}]{{2,8}}", item)) and item.endswith(lex.place_suffixes)
+    return bool(_PLACE_NAME.fullmatch(item)) and item.endswith(lex.place_suffixes)
 
 
 def classify(plain: str) -> str | None:
@@ -69,6 +71,11 @@ def classify(plain: str) -> str | None:
     Spam lines are '|'-separated lists of three or more items, half of which carry spam keywords; '|'-separated
     lists of five or more county and city names; and lines made of spam tokens alone.
     """
+    return _classify(plain, set())
+
+
+def _classify(plain: str, token_free: set[str]) -> str | None:
+    """classify, adding to `token_free` the stripped line when it was searched for a spam token and holds none."""
     lex = lexicon()
     text = plain.strip()
     if not text:
@@ -80,9 +87,17 @@ def classify(plain: str) -> str | None:
     if len(items) >= 5 and 5 * sum(_is_place(item, lex) for item in items) >= 4 * len(items) and \
             all(len(item) <= 8 for item in items):
         return "list of county and city names injected by the hosting site"
-    if textscan.search(lex.token, text) and not re.search(f"[{CJK_CLASS}A-Za-z0-9]", lex.token.sub("", text)):
+    if not textscan.search(lex.token, text):
+        token_free.add(text)
+        return None
+    if not _WORD_CHARACTER.search(lex.token.sub("", text)):
         return "name of a gambling site injected by the hosting site"
     return None
+
+
+_token_free: set[str] = set()
+"""Lines of the current document that run_lines found free of spam tokens: run_tokens need not search them again
+(whether a text holds a token depends on the text alone)."""
 
 
 def _in_signature(all_lines: list[Line], index: int) -> bool:
@@ -100,13 +115,15 @@ def _overwritten(original: str, where: str) -> Change:
 def run_lines(text: str) -> PassResult:
     """Remove spam lines; flag a spam line that stands where a signing body's name belongs."""
     result = PassResult()
+    _token_free.clear()  # a new document
     all_lines = lines(text)
     for index, line in enumerate(all_lines):
-        reason = classify(plain_view(line.stripped)) if line.stripped else None
+        stripped = line.text.strip()
+        reason = _classify(plain_view(stripped), _token_free) if stripped else None
         if reason is None:
             continue
         edit = Edit(*whole_line(line, text), "")
-        result.add(edit, Change("normalise", "spam", "removed", line.stripped, "", reason))
+        result.add(edit, Change("normalise", "spam", "removed", stripped, "", reason))
         if reason.startswith("name of") and _in_signature(all_lines, index):
             result.add(None, _overwritten(line.stripped, "on a line of its own among the signing bodies"),
                        edit.start, edit.end)
@@ -137,6 +154,8 @@ def run_tokens(text: str) -> PassResult:
     result = PassResult()
     lex = lexicon()
     for line in lines(text):
+        if line.text in _token_free:
+            continue  # found free of tokens by run_lines
         for match in textscan.finditer(lex.token, line.text):
             start, end = line.start + match.start(), line.start + match.end()
             if _stands_for_about(text, start, end, lex):

@@ -1,0 +1,164 @@
+"""The shortcuts the normalisation passes take give what the plain computation gives, on any text.
+
+Each test states the plain computation (what the pass did before it took the shortcut) and checks the pass against
+it on generated text: annotations, traditional characters, widgets, filler, spam and damage, in any mix.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from yigai.changes import Change
+from yigai.normalise import chrome, garble, gbk, script, spam
+from yigai.normalise.edits import Edit, Note, OffsetMap, apply_edits, carry
+
+PIECES = ["關", "於", "廣東", "醫療", "衛生", "体系", "的", "乾隆", "著作", "(guān)", "（lǜ）", "(a)", "(DRGs)", "(",
+          ")", " ", "　", "\t", "\n", "打印", "关闭", "本页", "返回顶部", "默认", "大", "中", "小", "【", "】", "|",
+          "字号", "相关链接", "分享到", ":", "：", "首页", " > ", "当前位置：", "浏览次数：12次", "。", "金牌娱乐",
+          "足球彩票", "资金", "?", "\ufffd", "\ue2ae", "偨Y", "x", "1"]
+texts = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
+
+
+def _plain_line_edits(line_start, line, spans, converted):
+    """script._line_edits as written before: one character at a time."""
+    kept, cursor = [], 0
+    for s, e in [*spans, (len(line), len(line))]:
+        kept.append((cursor, s))
+        cursor = e
+    stripped = "".join(line[s:e] for s, e in kept)
+    removals = [Edit(line_start + s, line_start + e, "") for s, e in spans]
+    if converted == stripped:
+        return removals, None
+    index = [i for s, e in kept for i in range(s, e)]
+    if len(converted) != len(stripped):
+        edit = Edit(line_start, line_start + len(line), converted)
+        return [edit], (edit.start, edit.end, stripped, converted)
+    edits = []
+    changed = [i for i, (a, b) in enumerate(zip(stripped, converted)) if a != b]
+    for i in changed:
+        pos = line_start + index[i]
+        if edits and edits[-1].end == pos:
+            last = edits.pop()
+            edits.append(Edit(last.start, pos + 1, last.replacement + converted[i]))
+        else:
+            edits.append(Edit(pos, pos + 1, converted[i]))
+    first, last = changed[0], changed[-1] + 1
+    stretch = (line_start + index[first], line_start + index[last - 1] + 1, stripped[first:last], converted[first:last])
+    return sorted(removals + edits, key=lambda e: e.start), stretch
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.integers(0, 50))
+def test_line_edits_are_those_made_one_character_at_a_time(text, line_start):
+    line = text.replace("\n", "")
+    spans = script.pinyin_spans(line)
+    converted = script.to_simplified(script.strip_pinyin(line))
+    assert script._line_edits(line_start, line, spans, converted) == _plain_line_edits(line_start, line, spans,
+                                                                                       converted)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, st.booleans())
+def test_the_script_pass_is_the_same_with_or_without_the_views_of_the_chrome_pass(text, viewed):
+    """The pass reads each line's conversion from the views the chrome pass worked out, or converts it itself."""
+    script.forget_views()
+    alone = script.run(text)
+    if viewed:
+        script.view_lines([line.strip() for line in text.split("\n") if line.strip()] + text.split("\n"))
+    assert script.run(text) == alone
+    script.forget_views()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=6))
+def test_lines_stripped_together_are_stripped_as_each_alone(lines):
+    lines = [line.replace("\n", "") for line in lines]
+    assert script.strip_pinyin("\n".join(lines)).split("\n") == [script.strip_pinyin(line) for line in lines]
+
+
+def _plain_is_widget_line(plain):
+    """chrome._is_widget_line without its quick test of the first and last characters."""
+    if not chrome._ANY_WIDGET.search(plain):
+        return False
+    rest = plain
+    found = False
+    for widget in chrome._WIDGETS:
+        if widget in rest:
+            found = True
+            rest = rest.replace(widget, " ")
+    return found and not chrome._WIDGET_FILLER.sub("", rest)
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_the_quick_widget_test_turns_away_no_widget_line(text):
+    assert chrome._is_widget_line(text) == _plain_is_widget_line(text)
+    assert chrome._is_widget_line(text.strip()) == _plain_is_widget_line(text.strip())
+
+
+def test_the_filler_characters_are_those_of_the_filler_pattern():
+    found = {chr(c) for c in range(0x10000) if chrome._WIDGET_FILLER.fullmatch(chr(c)) and not chr(c).isspace()}
+    assert found == set(chrome._FILLER_CHARACTERS)
+    assert all(chrome._WIDGET_FILLER.fullmatch(chr(c)) for c in range(0x3001) if chr(c).isspace())
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_spam_tokens_are_found_whether_or_not_the_line_pass_ran_first(text):
+    spam._token_free.clear()
+    alone = spam.run_tokens(text)
+    script.forget_views()
+    spam.run_lines(text)
+    assert spam.run_tokens(text) == alone
+    script.forget_views()
+
+
+def _plain_rank(text, slot, before, after):
+    """garble's ranking as written before: from counts of every character and every pair of the document."""
+    plain = script.strip_pinyin(text)
+    chars, pairs = Counter(plain), Counter(map(operator.add, plain, plain[1:]))
+
+    def order(ch):
+        return (-(pairs.get(before + ch, 0) + pairs.get(ch + after, 0)), -int(gbk.is_common(ch)), -chars.get(ch, 0), ch)
+    return sorted(slot, key=order)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, st.lists(st.sampled_from("的关於體系资金中小大?一二"), max_size=6), st.sampled_from(["", "的", "体", "?"]),
+       st.sampled_from(["", "系", "金", "?"]))
+def test_candidates_are_ranked_as_by_counting_every_pair(text, slot, before, after):
+    slot = tuple(slot)
+    assert garble._Usage(text).rank(slot, before, after) == _plain_rank(text, slot, before, after)
+
+
+@st.composite
+def _edits_and_notes(draw):
+    size = draw(st.integers(0, 30))
+    cuts = sorted(draw(st.lists(st.integers(0, size), max_size=8)))
+    edits = [Edit(a, b, draw(st.text(alphabet="XY", max_size=3))) for a, b in zip(cuts[::2], cuts[1::2])]
+    notes = [Note(Change("normalise", "k", "s", "", "", ""), *draw(st.tuples(st.integers(0, size), st.integers(0, size))))
+             for _ in range(draw(st.integers(0, 6)))]
+    return "a" * size, edits, notes
+
+
+@given(_edits_and_notes())
+def test_a_span_is_placed_as_its_start_and_end_are(case):
+    text, edits, notes = case
+    _, mapping = apply_edits(text, edits)
+    for note in notes:
+        start = mapping.start(note.start)
+        expected = (start, start) if note.end <= note.start else (start, max(start, mapping.end(note.end)))
+        assert mapping.span(note.start, note.end) == expected
+
+
+@given(_edits_and_notes())
+def test_carried_notes_are_placed_by_the_map(case):
+    text, edits, notes = case
+    mapping = OffsetMap(edits)
+    carried = carry(notes, mapping)
+    assert [(n.change, n.start, n.end) for n in carried] == \
+        [(n.change, *mapping.span(n.start, n.end)) for n in notes]
