@@ -96,3 +96,20 @@ def test_invalid_yaml_names_line(tmp_path):
     with pytest.raises(YigaiError) as excinfo:
         sources.read_plan(folder)
     assert "line" in str(excinfo.value)
+
+
+LAUGHS = "".join(f"{a}: &{a} [{', '.join([f'*{p}'] * 9)}]\n" for p, a in zip("abcdefg", "bcdefgh"))
+
+
+@pytest.mark.parametrize("name, text, line", [
+    ("corrections.yml", "corrections: &x [*x]\n", 1),                       # a document that holds itself
+    ("corrections.yml", "a: &a [x, x, x, x, x, x, x, x, x]\n" + LAUGHS, 2),  # 9^8 items when expanded
+    ("source.yml", "plan_id: &id x\nfacts:\n  title: *id\n", 3),           # a plain repeat is refused too
+])
+def test_yaml_aliases_are_refused_with_their_line(tmp_path, name, text, line):
+    folder = copy_plan(tmp_path)
+    (folder / name).write_text(text, encoding="utf-8")
+    with pytest.raises(YigaiError) as excinfo:
+        sources.read_plan(folder)
+    assert excinfo.value.row == line and excinfo.value.file.endswith(name)
+    assert "alias" in str(excinfo.value)

@@ -113,6 +113,28 @@ def _lines(node: yaml.Node | None, prefix: tuple = ()) -> dict[tuple, int]:
     return found
 
 
+def _repeated_node(root: yaml.Node | None) -> int | None:
+    """The line (1-based) where a node of a composed document occurs a second time (what an alias *name makes).
+
+    An alias gives the anchored node again, so a document may hold itself (`a: &x [*x]`) or grow exponentially
+    when expanded (aliases of aliases): neither is plain data, and both are refused before the data is built. The
+    line is that of the key whose value is the repeat, or of the list holding it.
+    """
+    seen: set[int] = set()
+    stack = [(root, root.start_mark)] if root is not None else []
+    while stack:
+        node, where = stack.pop()
+        if id(node) in seen:
+            return where.line + 1
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                stack += [(value, key.start_mark), (key, key.start_mark)]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, node.start_mark) for item in reversed(node.value)]
+    return None
+
+
 class _LineMap(Mapping):
     """The lines of a YAML document by path (see _lines), worked out on first use: only errors need them."""
 
@@ -157,6 +179,12 @@ def load_yaml(path: Path, plan_id: str | None = None) -> tuple[Any, Mapping[tupl
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
+            line = _repeated_node(node)
+            if line is not None:
+                raise YigaiError(f"not valid here at line {line}: a YAML alias (*name) repeats a value given "
+                                 "elsewhere", file=str(path), plan_id=plan_id, row=line,
+                                 hint="write the value out in full where it is needed (anchors and aliases are "
+                                 "not part of the documented format)")
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
