@@ -168,22 +168,16 @@ def csv_lines(table: str, rows: Iterable[dict]) -> str:
     commas = len(columns) - 1
     lines = []
     for row in rows:
-        cells = [value if plain and value.__class__ is str else format_value(value, field_type)
+        cells = [value if plain and value.__class__ is str else "" if value is None else format_value(value, field_type)
                  for value, field_type, plain in zip(map(row.get, columns), types, as_is)]
         line = ",".join(cells)
-        if line.count(",") != commas or '"' in line or "\n" in line:
-            line = ",".join([_quoted(cell) for cell in cells])
+        if line.count(",") != commas or '"' in line or "\n" in line:  # minimal quoting, as the csv module quotes
+            line = ",".join(['"' + cell.replace('"', '""') + '"' if "," in cell or '"' in cell or "\n" in cell
+                             else cell for cell in cells])
         if not line or "\r" in line:  # one empty cell; a carriage return (quoted by some Python versions only)
             line = csv_lines_of([cells])[:-1]
         lines.append(line + "\n")
     return "".join(lines)
-
-
-def _quoted(cell: str) -> str:
-    """A cell as the csv module writes it with minimal quoting (a comma, double quote or line feed makes it quoted)."""
-    if "," in cell or '"' in cell or "\n" in cell:
-        return '"' + cell.replace('"', '""') + '"'
-    return cell
 
 
 def header(table: str) -> str:
