@@ -113,3 +113,52 @@ def test_yaml_aliases_are_refused_with_their_line(tmp_path, name, text, line):
         sources.read_plan(folder)
     assert excinfo.value.row == line and excinfo.value.file.endswith(name)
     assert "alias" in str(excinfo.value)
+
+
+_CONSTRUCT_CASES = [
+    "a: 1\nb: [x, 2, null, true, 1.5, 2020-01-02, 2017-02-30]\nc: {d: e}\n",
+    "- 1\n- - 2\n  - {3: 4, null: 5, true: 6, 2020-01-01: 7}\n",
+    "a: 1\na: 2\n",  # a later duplicate key wins
+    "base: {x: 1}\nmerged:\n  <<: {y: 2}\n  z: 3\n",  # merge key
+    "=: value key\n",
+    "? [complex, key]\n: v\n",
+    "!!set {a, b}\n",
+    "!!omap [a: 1, b: 2]\n",
+    "x: !!binary aGVsbG8=\n",
+    "x: !!python/name:os.system\n",
+    "outer: {inner: !!python/tuple [1]}\nlater: !!python/none ''\n",
+    "plain scalar\n",
+    "x: !!str 12\ny: !!int '7'\n",
+    "[" * 3000 + "]" * 3000 + "\n",
+]
+
+
+@pytest.mark.parametrize("text", _CONSTRUCT_CASES)
+def test_plain_data_builds_what_pyyaml_builds(text):
+    """The direct builder gives PyYAML's data (types and order included), or PyYAML's own error."""
+    def build(construct):
+        loader = sources._Loader(text)
+        try:
+            node = loader.get_single_node()
+            return ("data", repr(construct(loader, node)))
+        except Exception as exc:  # noqa: BLE001 - compared below
+            return ("error", type(exc).__name__, str(exc))
+        finally:
+            loader.dispose()
+
+    assert build(sources._construct) == build(lambda loader, node: loader.construct_document(node))
+
+
+def test_plain_data_builds_every_committed_yaml_as_pyyaml_does():
+    paths = sorted(Path("sources").glob("*/*.yml")) + sorted(Path("tests").rglob("*.yml"))
+    assert paths
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        if "*" in text:
+            continue
+        test_plain_data_builds_what_pyyaml_builds(text)
+
+
+def test_str_is_built_as_the_node_value():
+    """_plain_data takes a str node's value as PyYAML's constructor of str does."""
+    assert sources._Loader.yaml_constructors[sources._STR] is yaml.constructor.SafeConstructor.construct_yaml_str

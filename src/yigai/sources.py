@@ -135,6 +135,51 @@ def _repeated_node(root: yaml.Node | None) -> int | None:
     return None
 
 
+_STR, _SEQ, _MAP = ("tag:yaml.org,2002:" + name for name in ("str", "seq", "map"))
+
+
+class _NotPlain(Exception):
+    """A document holds something _plain_data leaves to PyYAML's constructor (a merge key, a set, a complex key)."""
+
+
+def _plain_data(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """The data of a composed document without aliases, built as loader.construct_document builds it, but directly.
+
+    Equivalence: a plain mapping (tag map) becomes a dict of its keys and values in order (a later duplicate key
+    wins), a plain list (tag seq) a list, a plain string (tag str) its value; every other scalar is made by the
+    loader's own constructor. Merge (<<) and value (=) keys, non-scalar keys and any other collection raise
+    _NotPlain: the caller then builds the document with construct_document, as does any error here, so errors come
+    from PyYAML's constructor in its own order. The document has no alias, so no node is met twice.
+    """
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else loader.construct_object(node)
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        return [_plain_data(loader, item) for item in node.value]
+    if not (isinstance(node, yaml.MappingNode) and node.tag == _MAP):
+        raise _NotPlain
+    data = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_KEY_TAGS:
+            raise _NotPlain
+        data[_plain_data(loader, key_node)] = _plain_data(loader, value_node)
+    return data
+
+
+_PLAIN_KEY_TAGS = frozenset("tag:yaml.org,2002:" + name for name in ("str", "int", "bool", "null", "float",
+                                                                        "timestamp"))
+"""Tags of keys _plain_data builds: scalars PyYAML makes into hashable values (never a merge or value key)."""
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """loader.construct_document(node) for a document without aliases, through _plain_data when it can."""
+    try:
+        return _plain_data(loader, node)
+    except Exception:  # noqa: BLE001 - PyYAML's constructor builds it again and raises its own error
+        loader.constructed_objects, loader.recursive_objects = {}, {}
+        loader.state_generators, loader.deep_construct = [], False
+        return loader.construct_document(node)
+
+
 class _LineMap(Mapping):
     """The lines of a YAML document by path (see _lines), worked out on first use: only errors need them."""
 
@@ -179,13 +224,14 @@ def load_yaml(path: Path, plan_id: str | None = None) -> tuple[Any, Mapping[tupl
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
-            line = _repeated_node(node)
+            # only an alias (an ALIAS token, which starts with '*') makes the composer repeat a node
+            line = _repeated_node(node) if "*" in text else None
             if line is not None:
                 raise YigaiError(f"not valid here at line {line}: a YAML alias (*name) repeats a value given "
                                  "elsewhere", file=str(path), plan_id=plan_id, row=line,
                                  hint="write the value out in full where it is needed (anchors and aliases are "
                                  "not part of the documented format)")
-            data = loader.construct_document(node) if node is not None else None
+            data = _construct(loader, node) if node is not None else None
         finally:
             loader.dispose()
     except UnicodeDecodeError as exc:

@@ -79,3 +79,17 @@ def test_is_pinyin_reads_syllables_as_the_syllable_pattern_does(content):
     expected = any(ch in script._TONED for ch in content) and \
         bool(script._SYLLABLE.fullmatch(script._toneless(content)))
     assert script.is_pinyin(content) == expected
+
+
+_LINE_PIECES = st.sampled_from(["關", "(guān)", "（fā）", "(a)", "(", ")", "　", " ", "\t", "gu", "ān", "（", "）", "x"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_LINE_PIECES, max_size=12).map("".join), max_size=6))
+def test_spans_remembered_by_view_lines_are_the_spans_of_each_line(texts):
+    """The script pass takes the pinyin spans view_lines remembered: they must be pinyin_spans of each line."""
+    script.forget_views()
+    script.view_lines([text.strip() for text in texts if text.strip()])
+    for text in texts:
+        assert script._spans_of_line(text) == script.pinyin_spans(text)
+    script.forget_views()

@@ -48,17 +48,23 @@ def whitespace(text: str) -> PassResult:
     White space carries no content, so these edits are not reported.
     """
     result = PassResult()
-    content = [line for line in lines(text) if line.stripped]
     previous_end = 0
-    for k, line in enumerate(content):
-        gap = text[previous_end:line.content_start]
-        wanted = "" if k == 0 else ("\n" if gap.count("\n") == 1 else "\n\n")
+    first = True
+    for _, end, piece in lines(text):
+        left = piece.lstrip()
+        if not left:  # a blank line (Line.stripped empty)
+            continue
+        # Line.content_start and content_end, from one lstrip: what rstrip takes from the line it takes from `left`
+        content_start, content_end = end - len(left), end - (len(left) - len(left.rstrip()))
+        gap = text[previous_end:content_start]
+        wanted = "" if first else ("\n" if gap.count("\n") == 1 else "\n\n")
+        first = False
         if gap != wanted:
-            result.edits.append(Edit(previous_end, line.content_start, wanted))
-        for match in textscan.finditer(_INNER_SPACE, text, line.content_start, line.content_end):
+            result.edits.append(Edit(previous_end, content_start, wanted))
+        for match in textscan.finditer(_INNER_SPACE, text, content_start, content_end):
             if match.group() != " ":
                 result.edits.append(Edit(match.start(), match.end(), " "))
-        previous_end = line.content_end
+        previous_end = content_end
     if previous_end < len(text):
         result.edits.append(Edit(previous_end, len(text), ""))
     return result
@@ -86,7 +92,13 @@ def _title_part(line: str) -> str:
 
 
 def _can_join(first: str, second: str) -> bool:
-    """Whether two short lines are one title broken in two: the first a fragment, the second a title's end."""
+    """Whether two short lines are one title broken in two: the first a fragment, the second a title's end.
+
+    The test of the second line's ending, needed for a join, comes first: it is the cheapest and turns away most
+    pairs (no test before it has an effect or can fail, so the answer is the same).
+    """
+    if not second.endswith(TITLE_ENDINGS):
+        return False
     head = _title_part(first)
     if len(first) > MAX_TITLE_PART or len(second) > MAX_TITLE_PART or len(CJK.findall(head)) < 4:
         return False
@@ -96,7 +108,7 @@ def _can_join(first: str, second: str) -> bool:
         return False
     if not (CJK.match(head[-1]) or head[-1] in "》”") or not (CJK.match(second[0]) or second[0] in "《“"):
         return False
-    return second.endswith(TITLE_ENDINGS) and not second.startswith("关于")
+    return not second.startswith("关于")
 
 
 def titles(text: str) -> PassResult:

@@ -134,17 +134,52 @@ def plain_view(text: str) -> str:
     return view
 
 
+_line_spans: dict[str, list[tuple[int, int]]] = {}
+"""pinyin_spans of the lines view_lines saw (forget_views forgets them): the script pass needs them again."""
+
+
 def view_lines(texts: list[str]) -> None:
-    """Work out the plain views of lines (texts without a line break) at once, for plain_view to return."""
+    """Work out the plain views of lines (texts without a line break) at once, for plain_view to return.
+
+    The pinyin spans of each line are remembered too (see _spans_of_line): no annotation holds a line break (nor
+    does the pattern look around), so the annotations of the joined lines are those of each line, shifted.
+    """
     todo = [text for text in dict.fromkeys(texts) if text not in _views and "\n" not in text]
     if todo and len(_views) + len(todo) <= _MAX_VIEWS:
-        _views.update(zip(todo, lines_to_simplified(strip_pinyin("\n".join(todo)).split("\n"))))
+        joined = "\n".join(todo)
+        spans = pinyin_spans(joined)
+        _views.update(zip(todo, lines_to_simplified(_without(joined, spans).split("\n"))))
+        if len(_line_spans) + len(todo) > _MAX_VIEWS:
+            _line_spans.clear()
+        k = offset = 0
+        for line in todo:
+            end, mine = offset + len(line), []
+            while k < len(spans) and spans[k][0] < end:
+                mine.append((spans[k][0] - offset, spans[k][1] - offset))
+                k += 1
+            _line_spans[line] = mine
+            offset = end + 1
+
+
+def _spans_of_line(text: str) -> list[tuple[int, int]]:
+    """pinyin_spans of a line (a text without a line break), from what view_lines remembered when it can.
+
+    The white space around a line holds no part of an annotation, so the line's spans are those of the line
+    stripped, shifted by the white space before it.
+    """
+    stripped = text.strip()
+    known = _line_spans.get(stripped)
+    if known is None:
+        return pinyin_spans(text)
+    shift = len(text) - len(text.lstrip())
+    return [(start + shift, end + shift) for start, end in known] if shift else known
 
 
 def forget_views() -> None:
     """Forget the remembered views and annotation contents (at the start of each document)."""
     _views.clear()
     _annotations.clear()
+    _line_spans.clear()
 
 
 Stretch = tuple[int, int, str, str]
@@ -207,7 +242,7 @@ def run(text: str) -> PassResult:
     result = PassResult()
     # What each line becomes is its plain view: the line without its annotations, converted. The chrome pass worked
     # out the views of the document's lines (plain_view); the lines it did not see are converted here, at once.
-    found = [(line, pinyin_spans(line.text), _views.get(line.text)) for line in lines(text) if line.text]
+    found = [(line, _spans_of_line(line.text), _views.get(line.text)) for line in lines(text) if line.text]
     unseen = [k for k, (_, _, view) in enumerate(found) if view is None]
     views = lines_to_simplified([_without(found[k][0].text, found[k][1]) for k in unseen])
     for k, view in zip(unseen, views):
