@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from yigai import textscan
@@ -88,3 +88,33 @@ def test_a_stretch_of_a_paragraph_holds_a_figure_as_the_plain_test_says(text, cu
 def test_only_words_ending_with_a_change_verb_lose_it(words):
     if not (words.endswith(target_clauses._CHANGE_VERBS) or words.endswith("\n")):
         assert target_clauses.LEAD_CHANGE.sub("", words) == words
+
+
+def _every_clause_read(ctx, para, seed):
+    """_paragraph as it was: every clause of a sentence with figures is read, the ones after its last figure too."""
+    found = []
+    for s_start, s_end in para.sentences:
+        spans = [span for span in para.clauses if s_start <= span[0] < s_end]
+        clause_figures = [target_clauses.clause_figures(ctx, para, *span) for span in spans]
+        if not any(clause_figures):
+            continue
+        sentence = target_clauses.Sentence(earlier=found[-1].indicator if found else None)
+        for span, figures_of_clause in zip(spans, clause_figures):
+            found += target_clauses.read_clause(ctx, para, sentence, seed, *span, figures=figures_of_clause)
+    return found
+
+
+TARGET_WORDS = [",", ",", ";", "。", "。", "\n", "、", "的", "门诊预约诊疗率", "签约覆盖率", "到2025年底", "达到", "不低于",
+                "50%", "80", "3家", "新增", "建成", "全市", "每个县", "医院", "要", "确保", "分别", "其中", "以上", "已",
+                "提高", "至", "“1+X”", "居民"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(TARGET_WORDS), max_size=24).map("".join))
+@example("门诊预约诊疗率,到2025年底达到50%,全市要确保。签约覆盖率,已达到80,新增3家医院、建成")  # a lead, then clauses after
+def test_the_clauses_after_a_sentences_last_figure_change_nothing(text):
+    def read(reader):
+        ctx = targets.Context(text=text, folded=figures.fold(text), plan_year=2023, issue_year=2023)
+        return [reader(ctx, para, None) for para in targets._paragraphs(ctx, 0, [], [])], ctx.changes
+
+    assert read(targets._paragraph) == read(_every_clause_read)

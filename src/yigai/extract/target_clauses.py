@@ -209,7 +209,9 @@ def _build_noun_verb(ctx: Context, start: int, figure: Figure, tail_end: int, en
 
 def clean(ctx: Context, para: Paragraph, start: int, end: int, drop: list[tuple[int, int]]) -> str:
     """The words of text[start:end] without deadline phrases, scopes and filler words at either end."""
-    cut = sorted([(d.start, d.end) for d in para.deadlines_within(start, end)] + drop)
+    if not (deadlines := para.deadlines_within(start, end)) and not drop:  # nothing to cut: one piece
+        return strip_fillers(ctx.text[start:end]).strip()
+    cut = sorted([(d.start, d.end) for d in deadlines] + drop)
     pieces, position = [], start
     for s, e in cut:
         if e <= position or s >= end:
@@ -254,8 +256,7 @@ def read_clause(ctx: Context, para: Paragraph, sentence: Sentence, seed: Deadlin
     elif target_scopes.OWN_SCOPE.match(folded, start):
         sentence.scope = None
     out: list[Found] = []
-    segment = start
-    i = 0
+    segment, i = start, 0
     while i < len(figures):
         group, tails, j = [figures[i]], [comparator_after(folded, figures[i].end)], i
         distributive = "分别" in folded[max(segment, figures[i].start - LOOK_BACK):figures[i].start]

@@ -123,13 +123,9 @@ def _breaks(folded: str, start: int, end: int, breaks: str) -> list[int]:
 
 def _pieces(folded: str, start: int, end: int, breaks: list[int]) -> list[tuple[int, int]]:
     """The stripped pieces of folded[start:end] between the `breaks` (see split)."""
-    pieces, begin = [], start
-    for i in breaks:
-        pieces.append((begin, i))
-        begin = i + 1
-    pieces.append((begin, end))
-    out = []
-    for s, e in pieces:
+    out, begin = [], start
+    for stop in (*breaks, end):  # the pieces begin..stop between the breaks, in one pass
+        s, e, begin = begin, stop, stop + 1
         while s < e and folded[s].isspace():
             s += 1
         while e > s and folded[e - 1].isspace():
@@ -211,11 +207,16 @@ def _paragraph(ctx: Context, para: Paragraph, seed: Deadline | None) -> list[Fou
         # A clause that ends by the paragraph's first possible figure holds none (see may_hold_figures_within).
         figures = [clause_figures(ctx, para, *clauses[k]) if clauses[k][1] > para.hint[0] else []
                    for k in range(first, c)]
-        if not any(figures):
+        # What read_clause carries in `sentence` is read only by the later clauses of the sentence, and a clause
+        # without figures gives no target: the clauses after the sentence's last one with figures are not read.
+        last = len(figures)
+        while last and not figures[last - 1]:
+            last -= 1
+        if not last:
             continue  # a sentence without figures states no target (what its clauses carry ends with it)
         sentence = Sentence(earlier=found[-1].indicator if found else None)
-        for k, clause in zip(range(first, c), figures):
-            found += read_clause(ctx, para, sentence, seed, *clauses[k], figures=clause)
+        for k in range(last):
+            found += read_clause(ctx, para, sentence, seed, *clauses[first + k], figures=figures[k])
     return found
 
 
