@@ -5,8 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Property tests check what is found, never how fast: a first example that compiles patterns, or a busy CI machine,
+# must not fail a test (Hypothesis's default is a 200 ms deadline per example).
+settings.register_profile("yigai", deadline=None)
+settings.load_profile("yigai")
 SOURCES = REPO / "sources"
 
 
