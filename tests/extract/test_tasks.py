@@ -185,6 +185,23 @@ def test_domain_rules():
     assert tasks.domain_of("发展中医药", "支持医保。") == "traditional-medicine"
 
 
+_KEYWORDS = sorted({keyword for _, keywords in tasks._domain_rules()[1] for keyword in keywords})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_KEYWORDS + ["医", "疗", "，", "\n", "推进", "保"]), max_size=12),
+       st.one_of(st.none(), st.lists(st.sampled_from(_KEYWORDS + ["医", "加强"]), max_size=4).map("".join)))
+def test_domain_is_the_best_score_of_every_keyword_counted(body_pieces, heading):
+    # the reference: every keyword of every domain counted in body and heading, no search skipped
+    body = "".join(body_pieces)
+    weight, rules = tasks._domain_rules()
+    scores = [sum(body.count(k) + (weight * heading.count(k) if heading else 0) for k in keywords)
+              for _, keywords in rules]
+    best = max(scores)
+    expected = rules[scores.index(best)][0] if best > 0 else None
+    assert tasks.domain_of(heading, body) == expected
+
+
 # --- properties -----------------------------------------------------------------------------------------------
 
 shapes = st.lists(st.lists(st.integers(min_value=0, max_value=3), min_size=0, max_size=4), min_size=1, max_size=4)
