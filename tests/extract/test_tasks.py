@@ -279,6 +279,18 @@ def test_label_helper_styles():
     assert label("wide", 12) == "１２." and label("paren", 11) == "(十一)" and label("dun", 20) == "二十、"
 
 
+def test_a_label_opens_with_a_character_its_style_allows():
+    # label_of tries only the styles whose labels can open with the line's first character: every other character
+    # of the Basic Multilingual Plane, followed by what completes a label of any style, matches no style at all.
+    tails = ("一、x", "1.x", "一)x", "一部分x", "一条x", "、x", ")x")
+    for style, pattern in outline.LABEL_STYLES:
+        allowed = outline._OPENING_CHARACTERS[style]
+        for code in range(0x10000):
+            character = chr(code)
+            if character not in allowed:
+                assert not any(pattern.match(character + tail) for tail in tails), (style, character)
+
+
 def test_outline_stops_at_a_closing_signature():
     text = ("某某市深化医改实施意见\n\n一、总体目标\n到2020年,建立制度。\n\n二、保障措施\n加强组织领导。\n\n"
             "某某市人民政府\n\n2019年5月20日\n")
