@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yigai.extract.deadlines import find_deadlines, governing_deadline, period_end, plan_year_of
+from yigai.extract.figures import fold
 
 
 def last(words: str, plan_year: int | None = 2020, clause_starts=None) -> str | None:
@@ -166,3 +167,17 @@ def test_every_deadline_is_a_valid_date_quoted_from_the_text(pieces, clauses):
             "０１２３４５６７８９", "0123456789")))]
         earliest = min(years, default=2020) - (1 if "前" in found.text else 0)
         assert dt.date.fromisoformat(found.date) >= dt.date(earliest, 1, 1)
+
+
+UNFOLDED = PIECES + ["二〇二五", "二零二二", "五", "十三五", "１２", "：", "（", "）", " ", "启动", "\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(UNFOLDED), max_size=25), st.integers(0, 12), st.integers(0, 12),
+       st.sampled_from([None, 2020]))
+def test_a_text_left_unfolded_reads_as_the_folded_one(pieces, start, length, plan_year):
+    # find_deadlines returns early, without folding, for a window that holds no 年, 月 or 五: the same result as
+    # reading the folded text, which the caller may also hand over (and which never takes the early return).
+    text = "".join(pieces)
+    end = min(len(text), start + length) if length else None
+    assert find_deadlines(text, plan_year, start, end) == find_deadlines(text, plan_year, start, end, folded=fold(text))

@@ -185,6 +185,23 @@ def test_domain_rules():
     assert tasks.domain_of("发展中医药", "支持医保。") == "traditional-medicine"
 
 
+_KEYWORDS = sorted({keyword for _, keywords in tasks._domain_rules()[1] for keyword in keywords})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_KEYWORDS + ["医", "疗", "，", "\n", "推进", "保"]), max_size=12),
+       st.one_of(st.none(), st.lists(st.sampled_from(_KEYWORDS + ["医", "加强"]), max_size=4).map("".join)))
+def test_domain_is_the_best_score_of_every_keyword_counted(body_pieces, heading):
+    # the reference: every keyword of every domain counted in body and heading, no search skipped
+    body = "".join(body_pieces)
+    weight, rules = tasks._domain_rules()
+    scores = [sum(body.count(k) + (weight * heading.count(k) if heading else 0) for k in keywords)
+              for _, keywords in rules]
+    best = max(scores)
+    expected = rules[scores.index(best)][0] if best > 0 else None
+    assert tasks.domain_of(heading, body) == expected
+
+
 # --- properties -----------------------------------------------------------------------------------------------
 
 shapes = st.lists(st.lists(st.integers(min_value=0, max_value=3), min_size=0, max_size=4), min_size=1, max_size=4)
@@ -260,6 +277,18 @@ def test_real_plan_outline_report(plan_id):
 
 def test_label_helper_styles():
     assert label("wide", 12) == "１２." and label("paren", 11) == "(十一)" and label("dun", 20) == "二十、"
+
+
+def test_a_label_opens_with_a_character_its_style_allows():
+    # label_of tries only the styles whose labels can open with the line's first character: every other character
+    # of the Basic Multilingual Plane, followed by what completes a label of any style, matches no style at all.
+    tails = ("一、x", "1.x", "一)x", "一部分x", "一条x", "、x", ")x")
+    for style, pattern in outline.LABEL_STYLES:
+        allowed = outline._OPENING_CHARACTERS[style]
+        for code in range(0x10000):
+            character = chr(code)
+            if character not in allowed:
+                assert not any(pattern.match(character + tail) for tail in tails), (style, character)
 
 
 def test_outline_stops_at_a_closing_signature():

@@ -122,8 +122,14 @@ def find_deadlines(text: str, plan_year: int | None = None, start: int = 0, end:
             latter, follows 到/至.
         folded: fold(text) when the caller has it already (yigai.extract.figures.fold).
     """
-    folded = fold(text) if folded is None else folded
     end = len(text) if end is None else end
+    if folded is None:
+        # Every phrase read below holds 年, 月 or 五 (the checks on has_year, 月 and has_five), and fold() maps
+        # characters one for one without producing any of them (it may turn a 五 into 5, never the other way): a
+        # text without them states no deadline, and need not be folded.
+        if text.find("年", start, end) < 0 and text.find("月", start, end) < 0 and text.find("五", start, end) < 0:
+            return []
+        folded = fold(text)
     starts = None if clause_starts is None else set(clause_starts)
     # Each pattern needs a character that many stretches of text lack (年, 月, 五): look for it first.
     has_year = folded.find("年", start, end) >= 0

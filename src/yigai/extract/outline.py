@@ -29,6 +29,7 @@ from yigai.extract.plans import is_signature_date, is_signer
 
 CN_NUMERAL = "一二三四五六七八九十百零〇"
 DIGIT = "0-9０-９"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # Numbering styles, in no particular order: which level each takes is decided by the document.
 LABEL_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("part", re.compile(rf"第[{CN_NUMERAL}]{{1,4}}(?:部分|章|节)\s*")),
@@ -38,8 +39,15 @@ LABEL_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 1. １. 1． 1、 but not a decimal figure at the start of a line ("1.5倍"); "１.2019年" is a label and a year.
     ("arabic", re.compile(rf"[{DIGIT}]{{1,3}}(?:[.．](?:(?![{DIGIT}])|(?=[{DIGIT}]{{4}}年))|、)")),
     ("arabic-paren", re.compile(rf"[(（][{DIGIT}]{{1,3}}[)）]")),
-    ("circled", re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]")),
+    ("circled", re.compile(rf"[{CIRCLED}]")),
 )
+# The characters a label of each style can open with (the first character class or literal of its pattern).
+_OPENING_CHARACTERS = {"part": "第", "article": "第", "cn-dun": CN_NUMERAL, "cn-paren": "(（",
+                       "arabic": "0123456789０１２３４５６７８９", "arabic-paren": "(（", "circled": CIRCLED}
+# The styles, in the order of LABEL_STYLES, that a line opening with a given character can have.
+_STYLES_BY_OPENING: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    character: tuple((style, pattern) for style, pattern in LABEL_STYLES if character in _OPENING_CHARACTERS[style])
+    for character in "".join(_OPENING_CHARACTERS.values())}
 ANNEX_MARKER = re.compile(r"^(附件|附表)\s*[0-9０-９一二三四五六七八九十]*\s*([:：]|$)|^(附件|附表)\s*[0-9０-９]+\s")
 CLOSING = re.compile(r"^本(实施)?(方案|意见|计划|办法|通知|规定|细则|任务|要点)(自|从|由|有效|执行|施行|印发|发布)")
 # A closing call on every addressee (各区各单位要…): the document's, not the last item's, unless it is the only
@@ -151,8 +159,11 @@ def lines_of(text: str, start: int = 0, end: int | None = None) -> list[Line]:
 
 
 def label_of(line: str) -> tuple[str, str] | None:
-    """Return (style, label) when the line starts with an outline label, else None."""
-    for style, pattern in LABEL_STYLES:
+    """Return (style, label) when the line starts with an outline label, else None.
+
+    Only the styles whose labels can open with the line's first character are tried: the others cannot match.
+    """
+    for style, pattern in _STYLES_BY_OPENING.get(line[:1], ()):
         match = pattern.match(line)
         if match and len(line) > match.end():
             return style, match.group().rstrip()
