@@ -91,3 +91,19 @@ def test_patterns_whose_first_character_cannot_be_told_are_tried_everywhere(rege
 
 def test_a_pattern_found_nowhere_ends_the_scan():
     assert list(textscan.finditer(re.compile("(?<=b)a"), "aaaa")) == []
+
+
+def test_per_text_remembers_for_the_text_object_read_last_only():
+    calls = []
+
+    @textscan.per_text
+    def letters(text, start, end):
+        calls.append((text, start, end))
+        return list(text[start:end])
+
+    first, second = "abc", "".join(["ab", "c"])   # equal texts, two objects
+    assert letters(first) == ["a", "b", "c"] and letters(first, 0, 3) == ["a", "b", "c"]
+    letters(first).append("x")                     # the caller's list, not the one remembered
+    assert letters(first) == ["a", "b", "c"] and len(calls) == 1
+    assert letters(second) == ["a", "b", "c"] and len(calls) == 2   # another object: read again
+    assert letters(first, 1, 2) == ["b"] and len(calls) == 3

@@ -6,12 +6,16 @@ choice of named groups, and are tried at every character although their matches 
 characters (a digit, 年, 月, the first characters of a list of verbs) that most of a text lacks. The functions here
 work out, from the pattern itself, the class of characters its matches begin with, find those positions first and
 try the pattern there only: the matches are exactly those of `pattern.finditer` (and `pattern.search`).
+
+`per_text` remembers what a reader found in a stretch of the text it is reading now, for the readers of one plan
+that look at the same stretches.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from re import _constants as sre  # the parser's opcodes (standard library; stable since Python 3.11)
 from re import _parser
 
@@ -141,3 +145,25 @@ def search(pattern: re.Pattern, text: str, start: int = 0, end: int | None = Non
         if match:
             return match
     return None
+
+
+def per_text(read: Callable[[str, int, int], list]) -> Callable[..., list]:
+    """Remember `read(text, start, end)` for the text object read last; the result is given as a new list each time.
+
+    Several stages read the same stretches of one plan's text. What was found is kept while the very same text
+    object is read (compared by identity, and held, so no other text can take its place) and forgotten when another
+    text comes: nothing is carried from one plan to another. The items found must not be changed by callers.
+    """
+    last: dict = {"text": None, "found": {}}
+
+    @functools.wraps(read)
+    def remembered(text: str, start: int = 0, end: int | None = None) -> list:
+        end = len(text) if end is None else end
+        if last["text"] is not text:
+            last["text"], last["found"] = text, {}
+        found = last["found"].get((start, end))
+        if found is None:
+            found = last["found"][(start, end)] = read(text, start, end)
+        return list(found)
+
+    return remembered

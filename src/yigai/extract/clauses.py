@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from yigai import textscan
+
 
 CLAUSE = re.compile(r"[(（]((?:[^()（）]|[(（][^()（）]{1,30}[)）]){2,600})[)）]")   # one level of brackets inside
 # A responsibility line without brackets, on a line of its own: 责任单位：市卫生健康委、市医保局 (its content).
@@ -97,28 +99,16 @@ def looks_like_body(name: str) -> bool:
     return name.endswith(BODY_SUFFIX)
 
 
-class _Remembered:
-    """The clause spans found in one text (tasks, responsibilities and prose read the same task spans of a plan):
-    kept while the text object is the same, so never carried from one plan to another."""
-
-    text: str | None = None
-    spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
-
-
+@textscan.per_text   # tasks, responsibilities and prose read the same task spans of a plan
 def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of the responsibility clauses in text[start:end]: in brackets (brackets included), or a line of its own
     that opens with a label (责任单位：A、B); the reader skips one character at either end of a span."""
-    if _Remembered.text is not text:
-        _Remembered.text, _Remembered.spans = text, {}
-    found = _Remembered.spans.get((start, end))
-    if found is None:
-        found = [(m.start(), m.end()) for m in CLAUSE.finditer(text, start, end) if CLAUSE_CUE.search(m.group(1))]
-        # a match of LABEL_LINE_BREAK at p - 1 is one of LABEL_LINE at p (whose look-behind sees text[p - 1] even
-        # when p == start), so scanning from start - 1 finds the same lines
-        found += [(m.start(), m.end() + 1) for m in LABEL_LINE_BREAK.finditer(text, max(start - 1, 0), end)]
-        found.sort()
-        _Remembered.spans[(start, end)] = found
-    return list(found)
+    found = [(m.start(), m.end()) for m in CLAUSE.finditer(text, start, end) if CLAUSE_CUE.search(m.group(1))]
+    # a match of LABEL_LINE_BREAK at p - 1 is one of LABEL_LINE at p (whose look-behind sees text[p - 1] even
+    # when p == start), so scanning from start - 1 finds the same lines
+    found += [(m.start(), m.end() + 1) for m in LABEL_LINE_BREAK.finditer(text, max(start - 1, 0), end)]
+    found.sort()
+    return found
 
 
 def _trim(piece: str) -> tuple[str, int]:

@@ -302,10 +302,9 @@ def comparator_before(folded: str, start: int, figure_start: int, gap: int = 6) 
 def chain_start(folded: str, start: int, comparator: Comparator) -> int:
     """Where the run of comparator words ending with `comparator` begins (达到每人每年不低于 → at 达到)."""
     position = comparator.start
-    glue = _PER_GLUE
     while position > start:
         head = folded[start:position]
-        glued = glue.search(head)
+        glued = _PER_GLUE.search(head)
         cut = glued.start() + start if glued else position
         before = [m for m in BEFORE_PATTERN.finditer(folded, start, cut) if m.end() == cut]
         if not before:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from yigai import textscan
 from yigai.extract import table_layouts
 from yigai.extract.plans import is_signature_date, is_signer
 
@@ -132,30 +133,17 @@ class Table:
 LINE = re.compile(r"[^\n]+")
 
 
-class _Remembered:
-    """The lines last read from one text (the outline, its tables and the targets read the same lines of a plan):
-    kept while the text object is the same, so never carried from one plan to another. Nothing changes a Line."""
-
-    text: str | None = None
-    lines: dict[tuple[int, int], list[Line]] = {}
-
-
+@textscan.per_text   # the outline, its tables and the targets read the same lines of a plan; nothing changes a Line
 def lines_of(text: str, start: int = 0, end: int | None = None) -> list[Line]:
     """Return the non-empty lines of text[start:end], stripped, with their offsets in `text`."""
-    end = len(text) if end is None else end
-    if _Remembered.text is not text:
-        _Remembered.text, _Remembered.lines = text, {}
-    found = _Remembered.lines.get((start, end))
-    if found is None:
-        found = []
-        for match in LINE.finditer(text, start, end):   # the runs of text[start:end] without a line break
-            raw = match.group()
-            stripped = raw.strip()
-            if stripped:
-                offset = match.start() + (len(raw) - len(raw.lstrip()))
-                found.append(Line(stripped, offset, offset + len(stripped)))
-        _Remembered.lines[(start, end)] = found
-    return list(found)
+    found = []
+    for match in LINE.finditer(text, start, end):   # the runs of text[start:end] without a line break
+        raw = match.group()
+        stripped = raw.strip()
+        if stripped:
+            offset = match.start() + (len(raw) - len(raw.lstrip()))
+            found.append(Line(stripped, offset, offset + len(stripped)))
+    return found
 
 
 def label_of(line: str) -> tuple[str, str] | None:
