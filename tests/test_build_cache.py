@@ -81,6 +81,39 @@ def test_an_entry_checks_its_own_key_and_checksum():
     assert cache.decode(b"", "k" * 64) is None
 
 
+def test_a_sealed_entry_is_reopened_only_when_its_bytes_are_the_same():
+    entry = cache.Entry("k" * 64, {"plan_id": "x-2020-01", "title": "甲"}, {"text": "正文".encode(), "tasks": b"a\n"})
+    data = cache.encode(entry)
+    seal = cache.decode(data, "k" * 64).seal
+    assert seal == entry.seal and cache.reopen(data, seal) == entry.sections
+    other_meta = cache.encode(cache.Entry("k" * 64, {"plan_id": "x-2020-01", "title": "乙"}, entry.sections))
+    assert cache.decode(other_meta, "k" * 64) is not None  # a whole, valid entry for the key …
+    assert cache.reopen(other_meta, seal) is None  # … but not the one that was read: its metadata differs
+    assert cache.reopen(data[:-1] + b"X", seal) is None
+    assert cache.reopen(data[:-1], seal) is None
+    assert cache.reopen(b"", seal) is None
+
+
+def test_an_entry_that_changes_after_it_was_read_stops_the_build(tmp_path, monkeypatch):
+    cache_dir = tmp_path / "cache"
+    package.run(SOURCES, tmp_path / "out", jobs=1, cache_dir=cache_dir)
+    before = tree(tmp_path / "out")
+    plan_id, path = sorted(entries(cache_dir).items())[0]
+    merge_drafts = package.merge.merge_drafts
+
+    def swap_then_merge(*args, **kwargs):  # runs after every entry was read, before the package is written
+        entry = cache.decode(path.read_bytes(), path.stem)
+        entry.meta["title"] = "另一个标题"
+        path.write_bytes(cache.encode(entry))
+        return merge_drafts(*args, **kwargs)
+
+    monkeypatch.setattr(package.merge, "merge_drafts", swap_then_merge)
+    with pytest.raises(YigaiError) as changed:
+        package.run(SOURCES, tmp_path / "out", jobs=1, cache_dir=cache_dir)
+    assert changed.value.plan_id == plan_id and "changed or vanished" in str(changed.value)
+    assert tree(tmp_path / "out") == before
+
+
 def test_only_the_changed_plan_is_rebuilt(tmp_path):
     sources_dir = tmp_path / "sources"
     shutil.copytree(SOURCES, sources_dir)
@@ -96,6 +129,27 @@ def test_only_the_changed_plan_is_rebuilt(tmp_path):
     assert package.run(sources_dir, tmp_path / "out", jobs=1, cache_dir=cache_dir).built == len(PLAN_IDS)
     (sources_dir / "codes.yml").write_text("# another file every plan may read\n", encoding="utf-8")
     assert package.run(sources_dir, tmp_path / "out", jobs=1, cache_dir=cache_dir).built == len(PLAN_IDS)
+
+
+def test_a_shared_table_comes_from_the_cache_only_while_its_inputs_are_unchanged(tmp_path):
+    sources_dir = tmp_path / "sources"
+    shutil.copytree(SOURCES, sources_dir)
+    cache_dir = tmp_path / "cache"
+    package.run(sources_dir, tmp_path / "out", jobs=1, cache_dir=cache_dir)
+    assert len(list(cache_dir.glob(f"shared/agencies/*{cache.ENTRY_SUFFIX}"))) == 1
+    registry_path = sources_dir / "agencies.yml"
+    registry = yaml.safe_load(registry_path.read_text(encoding="utf-8"))
+    registry["agencies"][0]["aliases"] = list(registry["agencies"][0].get("aliases") or []) + ["某某测试别名委员会"]
+    registry_path.write_text(yaml.safe_dump(registry, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    package.run(sources_dir, tmp_path / "out", jobs=1, cache_dir=cache_dir)
+    package.run(sources_dir, tmp_path / "fresh", jobs=1, cache_dir=None)
+    assert tree(tmp_path / "out") == tree(tmp_path / "fresh")
+    assert "某某测试别名委员会" in (tmp_path / "out" / "data" / "agencies.csv").read_text(encoding="utf-8")
+    stored = list(cache_dir.glob(f"shared/agencies/*{cache.ENTRY_SUFFIX}"))
+    assert len(stored) == 1  # the older rendering was pruned
+    stored[0].write_bytes(stored[0].read_bytes()[:-3] + b"xyz")  # corrupt: ignored and rendered again
+    package.run(sources_dir, tmp_path / "out", jobs=1, cache_dir=cache_dir)
+    assert tree(tmp_path / "out") == tree(tmp_path / "fresh")
 
 
 def test_the_key_covers_every_input_and_the_code():

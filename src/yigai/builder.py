@@ -43,13 +43,14 @@ class Job:
 
 @dataclass
 class Done:
-    """What building a plan gave: where its entry is and its metadata, or the error and the phase it failed in."""
+    """What building a plan gave: where its entry is, its metadata and seal, or the error and the phase it failed in."""
 
     index: int
     plan_id: str
     path: str | None = None
     key: str | None = None
     meta: dict[str, Any] | None = None
+    seal: cache.Seal | None = None
     cached: bool = False
     phase: int | None = None
     error: YigaiError | None = None
@@ -140,4 +141,4 @@ def run(job: Job) -> Done:
     else:  # not cached: no cache in use, inputs given in memory, or a file changed while the plan was built
         path = settings.work_dir / f"{job.index}{cache.ENTRY_SUFFIX}"
         cache.write_atomic(path, cache.encode(entry))
-    return Done(job.index, job.plan_id, str(path), entry.key, entry.meta)
+    return Done(job.index, job.plan_id, str(path), entry.key, entry.meta, entry.seal)

@@ -10,7 +10,12 @@ gives a new key, so a stale entry is never found.
 An entry is one file, `<cache>/plans/<plan_id>/<key>.entry`: a magic line, a JSON header (the key, the SHA-256 and
 length of the body, the lengths of the body's sections and the plan's metadata), then the body. It is written to a
 temporary file and renamed, so readers see whole entries only. An entry is used only when its magic line, key,
-length and checksum all match: a truncated, corrupt or foreign file is ignored (and rebuilt), never trusted.
+length and checksum all match: a truncated, corrupt or foreign file is ignored (and rebuilt), never trusted. When the
+package is written, each entry is read again and must still be the entry that was checked (its Seal: the same header
+line and body, by SHA-256).
+
+Tables built from inputs all plans share (the `agencies` table, from the registry and every plan's drafts) are
+cached the same way under `<cache>/shared/<table>/`, keyed by the SHA-256 of their inputs and the code version.
 """
 
 from __future__ import annotations
@@ -72,47 +77,106 @@ def plan_key(plan_id: str, files: list[tuple[str, bytes]], shared_digest: str, c
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
+def shared_key(table: str, inputs: Any) -> str:
+    """The cache key of a table built from inputs all plans share: SHA-256 over its name, its inputs (JSON data)
+    and the code version."""
+    data = json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=repr)
+    return hashlib.sha256("\0".join(["yigai-shared", table, code_version(), data]).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Seal:
+    """What pins down an entry's bytes once its header has been read and checked: reading the file again later, a
+    header line with the same SHA-256 and a body with the same SHA-256 are the same entry, so the header's JSON need
+    not be parsed again.
+
+    Attributes:
+        header_sha256: SHA-256 (hex) of the header line (it holds the key, the body's checksum, the section lengths
+            and the metadata).
+        body_sha256: SHA-256 (hex) of the body.
+        sections: (name, length in bytes) of the body's sections, in order.
+    """
+
+    header_sha256: str
+    body_sha256: str
+    sections: tuple[tuple[str, int], ...]
+
+
 @dataclass
 class Entry:
-    """One plan's built output: named byte sections (its text, CSV rows per table) and metadata (JSON data)."""
+    """One plan's built output: named byte sections (its text, CSV rows per table) and metadata (JSON data).
+
+    `seal` is set when the entry was encoded or decoded (see Seal); it is not part of the entry's value."""
 
     key: str
     meta: dict[str, Any]
     sections: dict[str, bytes] = field(default_factory=dict)
+    seal: Seal | None = field(default=None, compare=False)
 
 
 def encode(entry: Entry) -> bytes:
-    """Serialise an entry (magic line, JSON header with checksum, body)."""
+    """Serialise an entry (magic line, JSON header with checksum, body); sets entry.seal."""
     names = sorted(entry.sections)
     body = b"".join(entry.sections[name] for name in names)
-    header = {"key": entry.key, "sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body),
-              "sections": [[name, len(entry.sections[name])] for name in names], "meta": entry.meta}
-    return MAGIC + json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n" + body
+    body_sha256 = hashlib.sha256(body).hexdigest()
+    layout = [[name, len(entry.sections[name])] for name in names]
+    header = json.dumps({"key": entry.key, "sha256": body_sha256, "bytes": len(body), "sections": layout,
+                         "meta": entry.meta}, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    entry.seal = Seal(hashlib.sha256(header).hexdigest(), body_sha256, tuple((n, s) for n, s in layout))
+    return MAGIC + header + b"\n" + body
+
+
+def _split(data: bytes) -> tuple[bytes, bytes] | None:
+    """The header line and the body of an entry's bytes, or None when they do not start with the magic line."""
+    if not data.startswith(MAGIC):
+        return None
+    end = data.find(b"\n", len(MAGIC))
+    return None if end < 0 else (data[len(MAGIC):end], data[end + 1:])
+
+
+def _slice(body: bytes, sections) -> dict[str, bytes] | None:
+    """Cut the body into its sections; None when the lengths do not add up to the body."""
+    out, offset = {}, 0
+    for name, length in sections:
+        out[str(name)] = body[offset:offset + int(length)]
+        offset += int(length)
+    return out if offset == len(body) else None
 
 
 def decode(data: bytes, key: str) -> Entry | None:
     """Return the entry stored in `data` when it is a whole, uncorrupted entry for `key`; None otherwise."""
-    if not data.startswith(MAGIC):
+    parts = _split(data)
+    if parts is None:
         return None
-    end = data.find(b"\n", len(MAGIC))
-    if end < 0:
-        return None
+    header_line, body = parts
     try:
-        header = json.loads(data[len(MAGIC):end].decode("utf-8"))
-        body = data[end + 1:]
+        header = json.loads(header_line.decode("utf-8"))
         if not isinstance(header, dict) or header.get("key") != key or header.get("bytes") != len(body):
             return None
-        if header.get("sha256") != hashlib.sha256(body).hexdigest() or not isinstance(header.get("meta"), dict):
+        body_sha256 = hashlib.sha256(body).hexdigest()
+        if header.get("sha256") != body_sha256 or not isinstance(header.get("meta"), dict):
             return None
-        sections, offset = {}, 0
-        for name, length in header["sections"]:
-            sections[str(name)] = body[offset:offset + int(length)]
-            offset += int(length)
-        if offset != len(body):
-            return None
+        layout = tuple((str(name), int(length)) for name, length in header["sections"])
+        sections = _slice(body, layout)
     except (ValueError, TypeError, KeyError, UnicodeDecodeError):
         return None
-    return Entry(key, header["meta"], sections)
+    if sections is None:
+        return None
+    return Entry(key, header["meta"], sections, Seal(hashlib.sha256(header_line).hexdigest(), body_sha256, layout))
+
+
+def reopen(data: bytes, seal: Seal) -> dict[str, bytes] | None:
+    """The sections of an entry read again, when `data` is still exactly the entry `seal` was taken from (same
+    header line, same body: both SHA-256 match); None otherwise. The caller already holds the entry's metadata."""
+    parts = _split(data)
+    if parts is None:
+        return None
+    header_line, body = parts
+    if hashlib.sha256(header_line).hexdigest() != seal.header_sha256:
+        return None
+    if hashlib.sha256(body).hexdigest() != seal.body_sha256:
+        return None
+    return _slice(body, seal.sections)
 
 
 def write_atomic(path: Path, data: bytes, prefix: str = ".tmp-") -> None:
@@ -132,14 +196,16 @@ def write_atomic(path: Path, data: bytes, prefix: str = ".tmp-") -> None:
 
 
 class PlanCache:
-    """A folder of plan entries (normally build/cache, which git ignores)."""
+    """A folder of entries (normally build/cache, which git ignores): one sub-folder per plan under `plans/`, or,
+    with area="shared", one per table built from inputs all plans share (such as `agencies`)."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, area: str = "plans"):
         self.directory = Path(directory)
+        self.area = area
 
     def path(self, plan_id: str, key: str) -> Path:
-        """Where the entry of this plan and key is stored."""
-        return self.directory / "plans" / plan_id / f"{key}{ENTRY_SUFFIX}"
+        """Where the entry of this plan (or shared table) and key is stored."""
+        return self.directory / self.area / plan_id / f"{key}{ENTRY_SUFFIX}"
 
     def get(self, plan_id: str, key: str) -> Entry | None:
         """The verified entry for this key, or None when there is none or it cannot be trusted."""
@@ -157,7 +223,7 @@ class PlanCache:
 
     def prune(self, plan_id: str, keep: str) -> None:
         """Delete the plan's other entries (older builds of it), keeping the one with key `keep`."""
-        folder = self.directory / "plans" / plan_id
+        folder = self.directory / self.area / plan_id
         try:
             names = os.listdir(folder)
         except OSError:

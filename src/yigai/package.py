@@ -10,6 +10,7 @@ replaces the previous package in one rename. The bytes never depend on the numbe
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -219,7 +220,7 @@ def _collect(all_jobs: list[Job], settings: builder.Settings, jobs: int,
                 entry = plan_cache.get(job.plan_id, job.key)
                 if entry is not None:
                     done(Done(job.index, job.plan_id, str(plan_cache.path(job.plan_id, job.key)), job.key,
-                              entry.meta, cached=True))
+                              entry.meta, entry.seal, cached=True))
                     continue
             dispatch.add(job)
     except BaseException:
@@ -231,15 +232,17 @@ def _collect(all_jobs: list[Job], settings: builder.Settings, jobs: int,
 
 
 def _entries(results: list[Done], renames: dict[str, dict[str, str]]) -> Iterator[tuple[Done, cache.Entry]]:
-    """Each plan's entry, read back and verified again, with its drafts' merged ids applied; in plan order."""
+    """Each plan's entry, read back and checked against its seal again, with its drafts' merged ids applied; in plan
+    order. (The metadata is the one read when the plan was collected: the seal proves the file still holds it.)"""
     for result in results:
         try:
-            entry = cache.decode(Path(result.path).read_bytes(), result.key)
+            sections = cache.reopen(Path(result.path).read_bytes(), result.seal)
         except OSError:
-            entry = None
-        if entry is None:
+            sections = None
+        if sections is None:
             raise YigaiError("the plan's build cache entry changed or vanished while the package was written",
                              plan_id=result.plan_id, file=result.path, hint="run the build again")
+        entry = cache.Entry(result.key, dict(result.meta), sections, result.seal)
         if result.plan_id in renames:
             entry.sections, entry.meta["tables"] = merge.rename(entry.sections, entry.meta["tables"],
                                                                 renames[result.plan_id])
@@ -255,8 +258,34 @@ def _shared_rows(table: str, registry: registry_module.Registry, codes: indicato
     raise KeyError(f"no rule builds the shared table {table}")
 
 
+def _shared_inputs(table: str, registry: registry_module.Registry, codes: indicators.CodeList | None) -> list:
+    """What a shared table is rendered from (with the code version, its cache key)."""
+    if table == "agencies":
+        return [dataclasses.asdict(agency) for agency in registry.agencies.values()]
+    return _shared_rows(table, registry, codes)
+
+
+def _shared_table(table: str, registry: registry_module.Registry, codes: indicators.CodeList | None,
+                  store: cache.PlanCache | None) -> tuple[bytes, int]:
+    """The CSV bytes and row count of a table built from inputs all plans share; from the cache (when one is used)
+    if the same inputs were rendered by the same code before. (The agencies table spells every body's name in
+    English, which loads a pinyin dictionary: a rebuild with nothing changed need not.)"""
+    key = cache.shared_key(table, _shared_inputs(table, registry, codes)) if store is not None else None
+    if store is not None:
+        entry = store.get(table, key)
+        if entry is not None and "csv" in entry.sections and isinstance(entry.meta.get("rows"), int):
+            return entry.sections["csv"], entry.meta["rows"]
+    rows = tables.complete_rows(table, _shared_rows(table, registry, codes))
+    data = tables.to_csv(table, rows).encode("utf-8")
+    if store is not None:
+        store.put(table, cache.Entry(key, {"rows": len(rows)}, {"csv": data}))
+        store.prune(table, key)
+    return data, len(rows)
+
+
 def _write_package(folder: Path, results: list[Done], registry: registry_module.Registry,
-                   renames: dict[str, dict[str, str]], codes: indicators.CodeList | None) -> dict[str, int]:
+                   renames: dict[str, dict[str, str]], codes: indicators.CodeList | None,
+                   shared_cache: cache.PlanCache | None = None) -> dict[str, int]:
     """Stream every plan's entry into the package folder; return the rows per table."""
     writers = {t: merge.TableWriter(t, folder / "data" / f"{t}.csv") for t in builder.plan_tables()}
     files: dict[str, tuple[str, int]] = {}
@@ -281,10 +310,8 @@ def _write_package(folder: Path, results: list[Done], registry: registry_module.
             errors[table] = writer.error
     counts = {table: writer.rows for table, writer in writers.items()}
     for table in builder.SHARED_TABLES:
-        rows = tables.complete_rows(table, _shared_rows(table, registry, codes))
-        files[f"data/{table}.csv"] = merge.write_file(folder / "data" / f"{table}.csv",
-                                                     tables.to_csv(table, rows).encode("utf-8"))
-        counts[table] = len(rows)
+        data, counts[table] = _shared_table(table, registry, codes, shared_cache)
+        files[f"data/{table}.csv"] = merge.write_file(folder / "data" / f"{table}.csv", data)
     for table in metadata.table_names():
         if table in errors:
             raise errors[table]
@@ -314,7 +341,8 @@ def build(all_jobs: list[Job], registry: registry_module.Registry, shared_digest
             raise min(failed, key=lambda r: (r.phase, r.index)).error
         merged, renames = merge.merge_drafts(registry, [(r.plan_id, r.meta["drafts"]) for r in results])
         with staging(out_dir) as folder:
-            counts = _write_package(folder, results, merged, renames, codes)
+            shared_cache = cache.PlanCache(cache_dir, "shared") if cache_dir is not None else None
+            counts = _write_package(folder, results, merged, renames, codes, shared_cache)
     if cache_dir is not None:
         plan_cache = cache.PlanCache(cache_dir)
         for result in results:
