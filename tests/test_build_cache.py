@@ -13,7 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from yigai import cache, package
+from yigai import builder, cache, package
 from yigai.cli import main
 from yigai.errors import YigaiError
 
@@ -150,6 +150,25 @@ def test_a_shared_table_comes_from_the_cache_only_while_its_inputs_are_unchanged
     stored[0].write_bytes(stored[0].read_bytes()[:-3] + b"xyz")  # corrupt: ignored and rendered again
     package.run(sources_dir, tmp_path / "out", jobs=1, cache_dir=cache_dir)
     assert tree(tmp_path / "out") == tree(tmp_path / "fresh")
+
+
+def test_a_folder_is_read_file_by_file_in_name_order(tmp_path):
+    plan = tmp_path / "plan"
+    (plan / "notes" / "deeper").mkdir(parents=True)
+    (plan / "raw.txt").write_bytes(b"raw")
+    (plan / "notes" / "a.txt").write_bytes(b"a")
+    (plan / "notes" / "deeper" / "b.txt").write_bytes(b"b")
+    (plan / ".hidden").write_bytes(b"h")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_bytes(b"s")
+    (plan / "linked.txt").symlink_to(plan / "raw.txt")  # a link to a file counts as the file
+    (plan / "linked-folder").symlink_to(outside)  # a link to a folder is not followed
+    (plan / "dangling").symlink_to(tmp_path / "nothing")
+    assert builder.folder_files(plan) == [(".hidden", b"h"), ("linked.txt", b"raw"), ("notes/a.txt", b"a"),
+                                          ("notes/deeper/b.txt", b"b"), ("raw.txt", b"raw")]
+    assert builder.folder_files(plan, recursive=False) == [(".hidden", b"h"), ("linked.txt", b"raw"),
+                                                           ("raw.txt", b"raw")]
 
 
 def test_the_key_covers_every_input_and_the_code():

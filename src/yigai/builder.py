@@ -9,6 +9,7 @@ folder; the main process streams them into the package (yigai.package).
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,16 +76,33 @@ def setup(settings: Settings) -> None:
 
 
 def folder_files(directory: Path, recursive: bool = True) -> list[tuple[str, bytes]]:
-    """Every file of a folder as (relative name, bytes), in name order (sub-folders too when `recursive`)."""
-    found = directory.rglob("*") if recursive else directory.iterdir()
-    out = []
-    for path in sorted(found):
+    """Every file of a folder as (relative name, bytes), in name order (sub-folders too when `recursive`).
+
+    A symbolic link to a file counts as the file; links to folders are not followed. A file or sub-folder that cannot
+    be read is listed with the bytes `(unreadable)`, so that it still changes the digest."""
+    out: list[tuple[str, bytes]] = []
+    pending = [("", os.fspath(directory))]
+    while pending:
+        prefix, folder = pending.pop()
         try:
-            if path.is_file():
-                out.append((path.relative_to(directory).as_posix(), path.read_bytes()))
+            with os.scandir(folder) as found:
+                listed = list(found)
         except OSError:
-            out.append((path.relative_to(directory).as_posix(), b"(unreadable)"))
-    return out
+            if not prefix:
+                raise
+            out.append((prefix.rstrip("/"), b"(unreadable)"))
+            continue
+        for item in listed:
+            name = prefix + item.name
+            try:
+                if recursive and item.is_dir(follow_symlinks=False):
+                    pending.append((name + "/", item.path))
+                elif item.is_file():
+                    with open(item.path, "rb") as handle:
+                        out.append((name, handle.read()))
+            except OSError:
+                out.append((name, b"(unreadable)"))
+    return sorted(out)
 
 
 def shared_digest(sources_dir: Path) -> str:
