@@ -22,8 +22,9 @@ parallel: what the build takes when it has the cores to itself (the wall-clock p
 
 The machine may be shared: run it when it is quiet, and read the ratios (measured in the same run) before the
 absolute times. On a virtual machine the host's other guests slow runs down by up to a third (CPU seconds too);
---repeat N builds each size N times, in turns with the peer, and keeps each side's fastest run, and the steal time
-the host reports during the kept cold build is printed. Usage:
+--repeat N builds each size N times, in turns with the peer, and keeps each side's fastest run (the no-op and
+one-changed rebuilds too, each changing another plan), and the steal time the host reports during the kept cold build
+is printed. Usage:
 
     .venv/bin/python scripts/bench_build.py [--sizes 50 200 1000] [--jobs 2] [--repeat 2] [--peer REF]
         [--diff-engine REF]
@@ -227,11 +228,13 @@ def bench_sizes(sizes: list[int], jobs: int, peer: Peer, work: Path, repeat: int
             if _keep_fastest(row, "cold", cold_run):
                 row["steal"] = steal
         cold = digest(out)
-        row["noop_s"], row["noop_mem"], _ = measure(ours(*build))
+        for _ in range(repeat):
+            _keep_fastest(row, "noop", measure(ours(*build)))
         noop = digest(out)
-        changed = sources / ids[len(ids) // 2] / "source.yml"
-        changed.write_text(changed.read_text(encoding="utf-8") + "# reviewed again\n", encoding="utf-8")
-        row["one_s"], row["one_mem"], _ = measure(ours(*build))
+        for turn in range(repeat):  # another plan each time, so that each run rebuilds exactly one
+            changed = sources / ids[(len(ids) // 2 + turn) % len(ids)] / "source.yml"
+            changed.write_text(changed.read_text(encoding="utf-8") + "# reviewed again\n", encoding="utf-8")
+            _keep_fastest(row, "one", measure(ours(*build)))
         row["identical"] = cold == noop == digest(out)
         results.append(row)
         print(f"{n:>6} plans: today {row['peer_s']:6.1f} s ({row['peer_cpu']:6.1f} s CPU) {row['peer_mem'] / MIB:5.0f} "
