@@ -46,8 +46,16 @@ def whitespace(text: str) -> PassResult:
     """Strip every line, write each run of inner white space as one space, and keep at most one blank line.
 
     White space carries no content, so these edits are not reported.
+
+    The runs of inner white space are found in one scan of the whole text and kept where they lie inside a line's
+    content: a run is made of SPACES, which are all white space (str.isspace), and a line's content starts and ends
+    with a character that is not, so no run crosses the edge of a content, and each run inside one is found as a scan
+    of that content alone finds it.
     """
     result = PassResult()
+    runs = [match.span() for match in textscan.finditer(_INNER_SPACE, text) if match.group() != " "]
+    run_count = len(runs)
+    k = 0  # the next run not yet placed
     previous_end = 0
     first = True
     for _, end, piece in lines(text):
@@ -61,9 +69,11 @@ def whitespace(text: str) -> PassResult:
         first = False
         if gap != wanted:
             result.edits.append(Edit(previous_end, content_start, wanted))
-        for match in textscan.finditer(_INNER_SPACE, text, content_start, content_end):
-            if match.group() != " ":
-                result.edits.append(Edit(match.start(), match.end(), " "))
+        while k < run_count and runs[k][0] < content_start:
+            k += 1  # in the white space around a content, or in a blank line
+        while k < run_count and runs[k][1] <= content_end:
+            result.edits.append(Edit(*runs[k], " "))
+            k += 1
         previous_end = content_end
     if previous_end < len(text):
         result.edits.append(Edit(previous_end, len(text), ""))
