@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yigai.changes import Change
-from yigai.normalise import chrome, garble, gbk, script, spam
+from yigai.normalise import chrome, dates, garble, gbk, script, spam
 from yigai.normalise.edits import Edit, Note, OffsetMap, apply_edits, carry
 
 PIECES = ["關", "於", "廣東", "醫療", "衛生", "体系", "的", "乾隆", "著作", "(guān)", "（lǜ）", "(a)", "(DRGs)", "(",
@@ -162,3 +162,15 @@ def test_carried_notes_are_placed_by_the_map(case):
     carried = carry(notes, mapping)
     assert [(n.change, n.start, n.end) for n in carried] == \
         [(n.change, *mapping.span(n.start, n.end)) for n in notes]
+
+
+DATE_PIECES = ["2017", "2020", "1999", "19", "20", "1", "12", "0", "7", "٣", "３", "月", "日", "号", "年", "〔", "〕", "[",
+               "]", "（", "）", "(", ")", "【", "】", "［", "］", " ", "　", "\n", "粤", "府", "办", "a"]
+date_texts = st.lists(st.sampled_from(DATE_PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(date_texts)
+def test_date_patterns_found_from_their_bodies_are_those_of_a_plain_scan(text):
+    for pattern in dates._WITHOUT_LOOK_BEHIND:
+        assert [m.span() for m in dates._finditer(pattern, text)] == [m.span() for m in pattern.finditer(text)]
