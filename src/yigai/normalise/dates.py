@@ -25,6 +25,11 @@ _WITHOUT_LOOK_BEHIND = {_LOST_YEAR: re.compile(_LOST_YEAR_BODY), _OTHER_BRACKETS
 """Each pattern above that opens with a look-behind, without it. Python's engine scans for the first characters of
 a pattern in C when the pattern opens with them (these open with a class or a choice of literals), not when it opens
 with a look-behind."""
+_HINTS = {_LOST_YEAR: re.compile(rf"月(?:(?<={_YEAR}\d月)|(?<={_YEAR}\d\d月))"),
+          _LOST_OPENING: re.compile(rf"〕(?<=[{CJK_CLASS}]{_YEAR}〕)")}
+"""For a pattern of _WITHOUT_LOOK_BEHIND, the character every match holds (月 after a year and one or two digits, 〕
+after a Chinese character and a year) with what must stand before it: no text matches the pattern where this finds
+nothing, and opening with a literal, it is searched for fast (most texts write 年 after the year and 〔 before it)."""
 
 
 def _finditer(pattern: re.Pattern, text: str) -> Iterator[re.Match]:
@@ -36,6 +41,9 @@ def _finditer(pattern: re.Pattern, text: str) -> Iterator[re.Match]:
     (a document number holds one opening bracket, and 〕 or 月 once, at a fixed place after its start; a year that
     lost 年 starts a run of digits, so a start one digit later fails (?<!\d)), so every start is a body match's start.
     """
+    hint = _HINTS.get(pattern)
+    if hint is not None and hint.search(text) is None:
+        return
     free = 0  # matches do not overlap: where the next one may begin
     match_at = pattern.match
     for candidate in _WITHOUT_LOOK_BEHIND[pattern].finditer(text):
