@@ -174,3 +174,13 @@ date_texts = st.lists(st.sampled_from(DATE_PIECES), max_size=40).map("".join)
 def test_date_patterns_found_from_their_bodies_are_those_of_a_plain_scan(text):
     for pattern in dates._WITHOUT_LOOK_BEHIND:
         assert [m.span() for m in dates._finditer(pattern, text)] == [m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(date_texts)
+def test_a_line_with_a_date_to_repair_is_found_by_the_hints(text):
+    """dates skips its line loop when neither hint finds anything in the text: then no line may need it."""
+    if dates._LOST_DAY_HINT.search(text) or dates._BARE_DATE_HINT.search(text):
+        return
+    for line in text.split("\n"):
+        assert not dates._LOST_DAY.search(line) and not dates._BARE_DATE_LINE.fullmatch(line.strip())

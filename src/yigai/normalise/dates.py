@@ -15,6 +15,10 @@ _LOST_YEAR_BODY = rf"({_YEAR})(\d{{1,2}})月(?:(\d{{1,2}})(?!\d)([日号])?)?"
 _LOST_YEAR = re.compile(rf"(?<!\d){_LOST_YEAR_BODY}")
 _LOST_DAY = re.compile(rf"(?<!\d)({_YEAR})年(\d{{1,2}})月(\d{{1,2}})(?=[ \t\u00a0\u3000]*$)")
 _BARE_DATE_LINE = re.compile(rf"({_YEAR})(\d{{3,4}})")
+_LOST_DAY_HINT = re.compile(r"年\d{1,2}月\d{1,2}[ \t\u00a0\u3000]*$", re.MULTILINE)
+_BARE_DATE_HINT = re.compile(rf"{_YEAR}\d{{3,4}}")
+"""What a text holds when one of its lines matches _LOST_DAY (the part from 年 to the line's end), or is a bare date
+(_BARE_DATE_LINE): searched for in the whole text at once, fast as each opens with a literal or a choice of them."""
 _LOST_CLOSING = re.compile(rf"〔({_YEAR})(\d{{1,4}})号")
 _OTHER_BRACKETS_BODY = rf"([\[［(（【〔])\s*({_YEAR})\s*([\]］)）】〕])\s*(\d{{1,4}})\s*号"
 _OTHER_BRACKETS = re.compile(rf"(?<=[{CJK_CLASS}]){_OTHER_BRACKETS_BODY}")
@@ -97,6 +101,8 @@ def _date_edits(text: str, result: PassResult) -> None:
         result.add(Edit(match.start(), match.end(), replacement), Change(
             "normalise", "date", "repaired", match.group(), replacement,
             "date lost 年 (and 日): the four digits before the month are the year"))
+    if not (_LOST_DAY_HINT.search(text) or _BARE_DATE_HINT.search(text)):
+        return  # no line can hold a date that lost its 日, nor be a date in bare digits
     for line in lines(text):
         match = _LOST_DAY.search(line.text) if "月" in line.text else None
         if match and _valid(int(match.group(1)), int(match.group(2)), int(match.group(3))):
