@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yigai.changes import Change
-from yigai.normalise import chrome, dates, garble, gbk, script, spam
-from yigai.normalise.edits import Edit, Note, OffsetMap, apply_edits, carry
+from yigai.normalise import chrome, dates, garble, gbk, layout, script, spam
+from yigai.normalise.edits import Edit, Note, OffsetMap, PassResult, apply_edits, carry
+from yigai.normalise.text import lines
 
 PIECES = ["關", "於", "廣東", "醫療", "衛生", "体系", "的", "乾隆", "著作", "(guān)", "（lǜ）", "(a)", "(DRGs)", "(",
           ")", " ", "　", "\t", "\n", "打印", "关闭", "本页", "返回顶部", "默认", "大", "中", "小", "【", "】", "|",
@@ -184,3 +185,25 @@ def test_a_line_with_a_date_to_repair_is_found_by_the_hints(text):
         return
     for line in text.split("\n"):
         assert not dates._LOST_DAY.search(line) and not dates._BARE_DATE_LINE.fullmatch(line.strip())
+
+
+def _plain_letter_spacing(text):
+    """layout.letter_spacing as written before: every line read."""
+    result = PassResult()
+    for line in lines(text):
+        if " " not in line.text:
+            continue
+        whole = layout._SPACED_LINE.fullmatch(line.text)
+        for match in [whole] if whole else list(layout._SPACED_LABEL.finditer(line.text)):
+            closed = match.group().replace(" ", "")
+            result.add(Edit(line.start + match.start(), line.start + match.end(), closed), Change(
+                "normalise", "layout", "repaired", match.group(), closed,
+                "letter-spaced characters closed up into one word"))
+    return result
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["实", "施", "方", "案", " ", "  ", "\n", ":", "：", "索", "引", "号", "a", "1", "　"]),
+                max_size=40).map("".join))
+def test_letter_spacing_reads_the_lines_with_a_space_as_reading_every_line_does(text):
+    assert layout.letter_spacing(text) == _plain_letter_spacing(text)

@@ -83,17 +83,21 @@ def whitespace(text: str) -> PassResult:
 def letter_spacing(text: str) -> PassResult:
     """Close up words printed with a space between characters ("实 施 方 案", "索 引 号:")."""
     result = PassResult()
-    for line in lines(text):
-        if " " not in line.text:  # both patterns need a space between characters
-            continue
-        whole = _SPACED_LINE.fullmatch(line.text)
-        matches = [whole] if whole else list(_SPACED_LABEL.finditer(line.text))
+    space = text.find(" ")
+    while space >= 0:  # the lines that hold a space, in order: both patterns need one between characters
+        line_start = text.rfind("\n", 0, space) + 1
+        line_end = text.find("\n", space)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[line_start:line_end]
+        whole = _SPACED_LINE.fullmatch(line)
+        matches = [whole] if whole else list(_SPACED_LABEL.finditer(line))
         for match in matches:
-            start = line.start + match.start()
+            start = line_start + match.start()
             closed = match.group().replace(" ", "")
-            result.add(Edit(start, line.start + match.end(), closed), Change(
+            result.add(Edit(start, line_start + match.end(), closed), Change(
                 "normalise", "layout", "repaired", match.group(), closed,
                 "letter-spaced characters closed up into one word"))
+        space = text.find(" ", line_end)
     return result
 
 
