@@ -11,7 +11,7 @@ from yigai.normalise.text import lines, whole_line
 
 _TRAIL_LEAD = re.compile(r"^(?:[您你](?:现在|当前)?的|(?:现在|当前)(?:的|所在的?)?|所在)位置\s*[:：]")
 _TRAIL_SEPARATOR = re.compile(r"\s*[>＞»›]\s*")
-_TRAIL_SEPARATOR_CHARS = ">＞»›"
+_TRAIL_SEPARATOR_CHAR = re.compile("[>＞»›]")  # a separator of _TRAIL_SEPARATOR without the white space around it
 _MAX_SEGMENT = 24
 _NOT_IN_SEGMENT = re.compile(r"[\d。；;：:？?！!《》]")  # a digit or sentence punctuation: text, not a trail segment
 _WIDGETS = ("关闭本页", "关闭窗口", "关闭此页", "打印本页", "打印此页", "打印文章", "返回顶部", "回到顶部", "返回首页",
@@ -31,7 +31,7 @@ def trail_segments(plain: str) -> list[str] | None:
     lead = _TRAIL_LEAD.match(plain)  # the lead can only stand at the start (the pattern opens with ^)
     body = plain[lead.end():] if lead else plain
     has_lead = body != plain
-    if not has_lead and (len(plain) > 160 or not any(separator in body for separator in _TRAIL_SEPARATOR_CHARS)):
+    if not has_lead and (len(plain) > 160 or not _TRAIL_SEPARATOR_CHAR.search(body)):
         return None  # one segment, or too long: not a trail
     segments = [s for s in _TRAIL_SEPARATOR.split(body.strip())]
     if has_lead:
