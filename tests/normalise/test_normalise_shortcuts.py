@@ -207,3 +207,22 @@ def _plain_letter_spacing(text):
                 max_size=40).map("".join))
 def test_letter_spacing_reads_the_lines_with_a_space_as_reading_every_line_does(text):
     assert layout.letter_spacing(text) == _plain_letter_spacing(text)
+
+
+def test_the_characters_cleanup_looks_for_are_those_its_patterns_start_with_and_none_is_printable():
+    """cleanup searches only the lines that are not printable, for a character of _TO_CLEAN."""
+    to_clean = {chr(c) for c in range(0x110000) if layout._TO_CLEAN.fullmatch(chr(c))}
+    starts = {chr(c) for c in range(0x110000)
+              if layout._LINE_BREAK.match(chr(c) + "\n") or layout._INVISIBLE.match(chr(c))}
+    assert to_clean == starts
+    assert not [ch for ch in to_clean if ch.isprintable()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["医", "疗", "\r", "\r\n", "\n", "\u2028", "\x85", "\x00", "\u200b", "\ufeff", "\u3000",
+                                 "\xa0", " ", "a", "\ufffd", "\u202e", "\x1f"]), max_size=30).map("".join))
+def test_cleanup_finds_what_a_scan_of_the_whole_text_finds(text):
+    whole = PassResult()
+    layout._clean(text, whole)
+    found = layout.cleanup(text)
+    assert [e for e in found.edits if text[e.start:e.end] != "\ufffd"] == sorted(whole.edits, key=lambda e: e.start)

@@ -9,8 +9,12 @@ from yigai.changes import Change
 from yigai.normalise.edits import Edit, PassResult
 from yigai.normalise.text import BODY_NAME, CJK, CJK_CLASS, SENTENCE_PUNCTUATION, SPACES, among_ascii, lines
 
-_LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029\x85]")
-_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]+")
+_LINE_BREAK_CHARACTERS = r"\r\u2028\u2029\x85"
+_LINE_BREAK = re.compile(rf"\r\n?|[{_LINE_BREAK_CHARACTERS}]")
+_INVISIBLE_CHARACTERS = r"\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARACTERS}]+")
+_TO_CLEAN = re.compile(f"[{_LINE_BREAK_CHARACTERS}{_INVISIBLE_CHARACTERS}]")
+"""A character that starts a match of _LINE_BREAK or _INVISIBLE; none is printable (str.isprintable)."""
 _INNER_SPACE = re.compile(f"[{SPACES}]{{2,}}|[{SPACES.replace(' ', '')}]")
 _SPACED_LINE = re.compile(f"[{CJK_CLASS}](?: [{CJK_CLASS}]){{2,}}")
 _SPACED_LABEL = re.compile(f"(?:(?<= )|^)[{CJK_CLASS}](?: [{CJK_CLASS}])+(?= ?[:：])")
@@ -22,15 +26,30 @@ _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一�
 _ANNEX_LABEL = re.compile(r"^附件\s*\d*\s*[:：]\s*")
 
 
-def cleanup(text: str) -> PassResult:
-    """Write line breaks as '\\n'; remove control, zero-width and direction characters, and U+FFFD outside Chinese."""
-    result = PassResult()
+def _may_need_cleaning(text: str) -> bool:
+    """Whether a line break other than '\\n' or an invisible character may stand in the text.
+
+    None of them is printable, so only the lines (split at '\\n') that are not printable, which str.isprintable
+    tells in C, are searched for one: a text whose lines hold none has no match of _LINE_BREAK or _INVISIBLE.
+    """
+    return any(_TO_CLEAN.search(line) for line in text.split("\n") if not line.isprintable())
+
+
+def _clean(text: str, result: PassResult) -> None:
+    """Add the edits that write line breaks as '\\n' and remove invisible characters."""
     for match in textscan.finditer(_LINE_BREAK, text):
         result.edits.append(Edit(match.start(), match.end(), "\n"))
     for match in textscan.finditer(_INVISIBLE, text):
         codes = " ".join(f"U+{ord(ch):04X}" for ch in match.group())
         result.add(Edit(match.start(), match.end(), ""), Change(
             "normalise", "invisible", "removed", codes, "", "control or zero-width characters that print nothing"))
+
+
+def cleanup(text: str) -> PassResult:
+    """Write line breaks as '\\n'; remove control, zero-width and direction characters, and U+FFFD outside Chinese."""
+    result = PassResult()
+    if _may_need_cleaning(text):
+        _clean(text, result)
     i = text.find("\ufffd")
     while i >= 0:
         if among_ascii(text, i):  # in Chinese text it marks byte damage (see garble)
