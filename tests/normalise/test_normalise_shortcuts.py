@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yigai.changes import Change
-from yigai.normalise import chrome, dates, garble, gbk, layout, script, spam
+from yigai.normalise import chrome, dates, garble, gbk, layout, script, spam, widths
 from yigai.normalise.edits import Edit, Note, OffsetMap, PassResult, apply_edits, carry
 from yigai.normalise.text import lines
 
@@ -226,3 +226,20 @@ def test_cleanup_finds_what_a_scan_of_the_whole_text_finds(text):
     layout._clean(text, whole)
     found = layout.cleanup(text)
     assert [e for e in found.edits if text[e.start:e.end] != "\ufffd"] == sorted(whole.edits, key=lambda e: e.start)
+
+
+def test_full_width_candidates_lie_in_the_block_the_width_pass_looks_for():
+    found = [chr(c) for c in range(0x110000) if widths._CANDIDATES.fullmatch(chr(c))]
+    assert found and all("\uff00" <= ch <= "\uffff" for ch in found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["医", "\uffff", "\uff10", "％", "\u4eff", "\uff00", "\u00ff", "\ud800", "\udfff",
+                                         "\U0001f600", "\U0002ffff", "a", "\n"]), max_size=20))
+def test_the_width_pass_finds_a_character_of_the_block_as_a_scan_does(text):
+    assert widths._holds_halfwidth_and_fullwidth_forms(text) == any("\uff00" <= ch <= "\uffff" for ch in text)
+
+
+def test_private_use_codes_are_not_printable():
+    """garble looks for a private-use seed only in the lines that are not printable."""
+    assert not [c for c in range(0xE000, 0xF900) if chr(c).isprintable()]

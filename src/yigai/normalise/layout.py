@@ -7,7 +7,8 @@ import re
 from yigai import textscan
 from yigai.changes import Change
 from yigai.normalise.edits import Edit, PassResult
-from yigai.normalise.text import BODY_NAME, CJK, CJK_CLASS, SENTENCE_PUNCTUATION, SPACES, among_ascii, lines
+from yigai.normalise.text import (BODY_NAME, CJK, CJK_CLASS, SENTENCE_PUNCTUATION, SPACES, among_ascii, lines,
+                                  unprintable_lines)
 
 _LINE_BREAK_CHARACTERS = r"\r\u2028\u2029\x85"
 _LINE_BREAK = re.compile(rf"\r\n?|[{_LINE_BREAK_CHARACTERS}]")
@@ -32,7 +33,7 @@ def _may_need_cleaning(text: str) -> bool:
     None of them is printable, so only the lines (split at '\\n') that are not printable, which str.isprintable
     tells in C, are searched for one: a text whose lines hold none has no match of _LINE_BREAK or _INVISIBLE.
     """
-    return any(_TO_CLEAN.search(line) for line in text.split("\n") if not line.isprintable())
+    return any(_TO_CLEAN.search(line) for line in unprintable_lines(text))
 
 
 def _clean(text: str, result: PassResult) -> None:
