@@ -152,9 +152,13 @@ def titles(text: str) -> PassResult:
     pass runs again.
     """
     result = PassResult()
-    merged: list[tuple[int, int, str]] = [(line.start, line.end, line.text) for line in lines(text) if line.stripped]
+    merged: list[tuple[int, int, str]] = [line for line in lines(text) if line.text.strip()]  # (start, end, text)
     k = 0
     while k + 1 < len(merged):
+        second = merged[k + 1][2]
+        if not second.endswith(TITLE_ENDINGS):  # _can_join's first test, without a call for most pairs
+            k += 1
+            continue
         (start, end, first), (next_start, next_end, second) = merged[k], merged[k + 1]
         if not _can_join(first, second) or text[end:next_start].strip():
             k += 1
