@@ -74,9 +74,12 @@ def _is_widget_line(plain: str) -> bool:
 def classify(plain: str) -> str | None:
     """Why a whole line (in simplified characters, without pinyin) is site chrome, or None when it is not."""
     text = plain.strip()
-    if not text:
-        return None
-    if trail_segments(text) is not None:
+    return _why(text, trail_segments(text)) if text else None
+
+
+def _why(text: str, segments: list[str] | None) -> str | None:
+    """classify of a stripped text that is not empty, given its trail_segments."""
+    if segments is not None:
         return "site navigation trail (breadcrumb), not part of the document"
     if _is_widget_line(text):
         return "page widgets (print, close, share, back to top, related links), not part of the document"
@@ -111,7 +114,13 @@ def run(text: str) -> PassResult:
     views = [plain_view(stripped) for _, stripped in content]
     trails: dict[int, list[str] | None] = {}
     for index, ((line, stripped), plain) in enumerate(zip(content, views)):
-        reason = classify(plain)
+        text_of_view = plain.strip()
+        reason = None
+        if text_of_view:  # classify(plain), keeping the segments _repeats_trail reads for the lines after it
+            segments = trail_segments(text_of_view)
+            if text_of_view == plain:
+                trails[index] = segments
+            reason = _why(text_of_view, segments)
         if reason is None and len(plain) <= _MAX_SEGMENT and _repeats_trail(plain, views, index, trails):
             reason = "name of the site section, repeating the navigation trail, not part of the document"
         if reason:
