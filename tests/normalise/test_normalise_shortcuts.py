@@ -243,3 +243,16 @@ def test_the_width_pass_finds_a_character_of_the_block_as_a_scan_does(text):
 def test_private_use_codes_are_not_printable():
     """garble looks for a private-use seed only in the lines that are not printable."""
     assert not [c for c in range(0xE000, 0xF900) if chr(c).isprintable()]
+
+
+SPAM_PIECES = ["金牌娱乐", "金牌", "娱乐平台", "足球彩票", "足彩网", "彩票", "网", "APP", "体彩", "体系", "成人", "视频", "午夜",
+               "剧场", "做受", "时时彩", "时", ",", "-", "|", " ", "\u00a0", "\n", "、", "的", "医"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(SPAM_PIECES), max_size=30).map("".join))
+def test_spam_tokens_found_where_they_begin_are_those_of_a_plain_scan(text):
+    lex = spam.lexicon()
+    assert lex.token_at is not None
+    assert lex.has_token(text) == (lex.token.search(text) is not None)
+    assert [m.span() for m in lex.tokens(text)] == [m.span() for m in lex.token.finditer(text)]
