@@ -109,7 +109,7 @@ def _repeats_trail(plain: str, views: list[str], index: int, trails: dict[int, l
 def run(text: str) -> PassResult:
     """Remove chrome lines, counters inside lines, and a section name that repeats the trail above it."""
     result = PassResult()
-    content = [(line, stripped) for line in lines(text) for stripped in [line.text.strip()] if stripped]
+    content = [(line, stripped) for line in lines(text) if (stripped := line.text.strip())]
     view_lines([stripped for _, stripped in content])
     views = [plain_view(stripped) for _, stripped in content]
     trails: dict[int, list[str] | None] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import repeat
 from operator import attrgetter, ne
 
 import opencc
@@ -151,6 +152,9 @@ def view_lines(texts: list[str]) -> None:
         _views.update(zip(todo, lines_to_simplified(_without(joined, spans).split("\n"))))
         if len(_line_spans) + len(todo) > _MAX_VIEWS:
             _line_spans.clear()
+        if not spans:  # no line holds an annotation
+            _line_spans.update(zip(todo, map(list, repeat((), len(todo)))))
+            return
         k = offset = 0
         for line in todo:
             end, mine = offset + len(line), []
