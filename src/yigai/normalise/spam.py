@@ -156,9 +156,17 @@ def run_lines(text: str) -> PassResult:
     result = PassResult()
     _token_free.clear()  # a new document
     all_lines = lines(text)
+    lex = lexicon()
     for index, line in enumerate(all_lines):
         stripped = line.text.strip()
-        reason = _classify(plain_view(stripped), _token_free) if stripped else None
+        if not stripped:
+            continue
+        view = plain_view(stripped)
+        plain = view.strip()
+        if plain and "|" not in plain and "｜" not in plain and not lex.has_token(plain):
+            _token_free.add(plain)  # what _classify does with a text of one item and no token, without the calls
+            continue
+        reason = _classify(view, _token_free)
         if reason is None:
             continue
         edit = Edit(*whole_line(line, text), "")
