@@ -266,7 +266,11 @@ def run(text: str) -> PassResult:
     result = PassResult()
     # What each line becomes is its plain view: the line without its annotations, converted. The chrome pass worked
     # out the views of the document's lines (plain_view); the lines it did not see are converted here, at once.
-    found = [(line, _spans_of_line(line.text), _padded_view(line.text)) for line in lines(text) if line.text]
+    # A line the chrome pass saw as it is, with no annotation and a view equal to itself, is left as it is (the loop
+    # below would pass over it): it is not looked at further.
+    spans_known, views_known = _line_spans.get, _views.get
+    found = [(line, _spans_of_line(line.text), _padded_view(line.text)) for line in lines(text)
+             if line.text and not (spans_known(line.text) == [] and views_known(line.text) == line.text)]
     unseen = [k for k, (_, _, view) in enumerate(found) if view is None]
     views = lines_to_simplified([_without(found[k][0].text, found[k][1]) for k in unseen])
     for k, view in zip(unseen, views):
