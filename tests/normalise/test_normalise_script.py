@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+from pathlib import Path
+
+import opencc
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -92,4 +98,55 @@ def test_spans_remembered_by_view_lines_are_the_spans_of_each_line(texts):
     script.view_lines([text.strip() for text in texts if text.strip()])
     for text in texts:
         assert script._spans_of_line(text) == script.pinyin_spans(text)
+    script.forget_views()
+
+
+def _t2s_dictionaries() -> list[Path]:
+    """The dictionary files OpenCC's t2s configuration reads (normalisation and conversion chain)."""
+    share = Path(opencc.__file__).parent / "clib" / "share" / "opencc"
+    config = json.loads((share / "t2s.json").read_text(encoding="utf-8"))
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(share / node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(config)
+    return found
+
+
+def test_no_word_of_the_t2s_dictionaries_holds_white_space(tmp_path):
+    """script._padded_view puts the white space around a line back around the view of the stripped line: this holds
+    because no dictionary key holds white space (so white space is never part of a converted word)."""
+    tool = Path(opencc.__file__).parent / "clib" / "bin" / "opencc_dict"
+    dictionaries = _t2s_dictionaries()
+    if not tool.exists() or not dictionaries:
+        pytest.skip("this OpenCC build ships no opencc_dict tool to read its dictionaries")
+    for dictionary in dictionaries:
+        out = tmp_path / (dictionary.stem + ".txt")
+        subprocess.run([str(tool), "-i", str(dictionary), "-o", str(out), "-f", "ocd2", "-t", "text"], check=True,
+                       capture_output=True)
+        keys = [line.split("\t")[0] for line in out.read_text(encoding="utf-8").splitlines()]
+        assert keys and not [key for key in keys if not key or any(ch.isspace() for ch in key)], dictionary.name
+
+
+_PADDED_PIECES = st.sampled_from(["關", "於", "乾隆", "著作", "廣東", "醫療", "体系", "(guān)", "（fā）", "　", " ", "\t",
+                                  "\u00a0", "\u2003", "x", "的", "後", "髮", "面", "麵"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PADDED_PIECES, max_size=14).map("".join))
+def test_the_view_of_a_padded_line_is_its_conversion(text):
+    script.forget_views()
+    script.view_lines([text.strip()] if text.strip() else [])
+    view = script._padded_view(text)
+    if text.strip():
+        assert view == script.to_simplified(script.strip_pinyin(text))
+    else:
+        assert view is None
     script.forget_views()

@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yigai.changes import Change
-from yigai.normalise import chrome, garble, gbk, script, spam
-from yigai.normalise.edits import Edit, Note, OffsetMap, apply_edits, carry
+from yigai.normalise import chrome, dates, garble, gbk, layout, script, spam, widths
+from yigai.normalise.edits import Edit, Note, OffsetMap, PassResult, apply_edits, carry
+from yigai.normalise.text import lines
 
 PIECES = ["關", "於", "廣東", "醫療", "衛生", "体系", "的", "乾隆", "著作", "(guān)", "（lǜ）", "(a)", "(DRGs)", "(",
           ")", " ", "　", "\t", "\n", "打印", "关闭", "本页", "返回顶部", "默认", "大", "中", "小", "【", "】", "|",
@@ -162,3 +163,96 @@ def test_carried_notes_are_placed_by_the_map(case):
     carried = carry(notes, mapping)
     assert [(n.change, n.start, n.end) for n in carried] == \
         [(n.change, *mapping.span(n.start, n.end)) for n in notes]
+
+
+DATE_PIECES = ["2017", "2020", "1999", "19", "20", "1", "12", "0", "7", "٣", "３", "月", "日", "号", "年", "〔", "〕", "[",
+               "]", "（", "）", "(", ")", "【", "】", "［", "］", " ", "　", "\n", "粤", "府", "办", "a"]
+date_texts = st.lists(st.sampled_from(DATE_PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(date_texts)
+def test_date_patterns_found_from_their_bodies_are_those_of_a_plain_scan(text):
+    for pattern in dates._WITHOUT_LOOK_BEHIND:
+        assert [m.span() for m in dates._finditer(pattern, text)] == [m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(date_texts)
+def test_a_line_with_a_date_to_repair_is_found_by_the_hints(text):
+    """dates skips its line loop when neither hint finds anything in the text: then no line may need it."""
+    if dates._LOST_DAY_HINT.search(text) or dates._BARE_DATE_HINT.search(text):
+        return
+    for line in text.split("\n"):
+        assert not dates._LOST_DAY.search(line) and not dates._BARE_DATE_LINE.fullmatch(line.strip())
+
+
+def _plain_letter_spacing(text):
+    """layout.letter_spacing as written before: every line read."""
+    result = PassResult()
+    for line in lines(text):
+        if " " not in line.text:
+            continue
+        whole = layout._SPACED_LINE.fullmatch(line.text)
+        for match in [whole] if whole else list(layout._SPACED_LABEL.finditer(line.text)):
+            closed = match.group().replace(" ", "")
+            result.add(Edit(line.start + match.start(), line.start + match.end(), closed), Change(
+                "normalise", "layout", "repaired", match.group(), closed,
+                "letter-spaced characters closed up into one word"))
+    return result
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["实", "施", "方", "案", " ", "  ", "\n", ":", "：", "索", "引", "号", "a", "1", "　"]),
+                max_size=40).map("".join))
+def test_letter_spacing_reads_the_lines_with_a_space_as_reading_every_line_does(text):
+    assert layout.letter_spacing(text) == _plain_letter_spacing(text)
+
+
+def test_the_characters_cleanup_looks_for_are_those_its_patterns_start_with_and_none_is_printable():
+    """cleanup searches only the lines that are not printable, for a character of _TO_CLEAN."""
+    to_clean = {chr(c) for c in range(0x110000) if layout._TO_CLEAN.fullmatch(chr(c))}
+    starts = {chr(c) for c in range(0x110000)
+              if layout._LINE_BREAK.match(chr(c) + "\n") or layout._INVISIBLE.match(chr(c))}
+    assert to_clean == starts
+    assert not [ch for ch in to_clean if ch.isprintable()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["医", "疗", "\r", "\r\n", "\n", "\u2028", "\x85", "\x00", "\u200b", "\ufeff", "\u3000",
+                                 "\xa0", " ", "a", "\ufffd", "\u202e", "\x1f"]), max_size=30).map("".join))
+def test_cleanup_finds_what_a_scan_of_the_whole_text_finds(text):
+    whole = PassResult()
+    layout._clean(text, whole)
+    found = layout.cleanup(text)
+    assert [e for e in found.edits if text[e.start:e.end] != "\ufffd"] == sorted(whole.edits, key=lambda e: e.start)
+
+
+def test_full_width_candidates_lie_in_the_block_the_width_pass_looks_for():
+    found = [chr(c) for c in range(0x110000) if widths._CANDIDATES.fullmatch(chr(c))]
+    assert found and all("\uff00" <= ch <= "\uffff" for ch in found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["医", "\uffff", "\uff10", "％", "\u4eff", "\uff00", "\u00ff", "\ud800", "\udfff",
+                                         "\U0001f600", "\U0002ffff", "a", "\n"]), max_size=20))
+def test_the_width_pass_finds_a_character_of_the_block_as_a_scan_does(text):
+    assert widths._holds_halfwidth_and_fullwidth_forms(text) == any("\uff00" <= ch <= "\uffff" for ch in text)
+
+
+def test_private_use_codes_are_not_printable():
+    """garble looks for a private-use seed only in the lines that are not printable."""
+    assert not [c for c in range(0xE000, 0xF900) if chr(c).isprintable()]
+
+
+SPAM_PIECES = ["金牌娱乐", "金牌", "娱乐平台", "足球彩票", "足彩网", "彩票", "网", "APP", "体彩", "体系", "成人", "视频", "午夜",
+               "剧场", "做受", "时时彩", "时", ",", "-", "|", " ", "\u00a0", "\n", "、", "的", "医"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(SPAM_PIECES), max_size=30).map("".join))
+def test_spam_tokens_found_where_they_begin_are_those_of_a_plain_scan(text):
+    lex = spam.lexicon()
+    assert lex.token_at is not None
+    assert lex.has_token(text) == (lex.token.search(text) is not None)
+    assert [m.span() for m in lex.tokens(text)] == [m.span() for m in lex.token.finditer(text)]

@@ -11,7 +11,7 @@ from yigai.normalise.text import lines, whole_line
 
 _TRAIL_LEAD = re.compile(r"^(?:[您你](?:现在|当前)?的|(?:现在|当前)(?:的|所在的?)?|所在)位置\s*[:：]")
 _TRAIL_SEPARATOR = re.compile(r"\s*[>＞»›]\s*")
-_TRAIL_SEPARATOR_CHARS = ">＞»›"
+_TRAIL_SEPARATOR_CHAR = re.compile("[>＞»›]")  # a separator of _TRAIL_SEPARATOR without the white space around it
 _MAX_SEGMENT = 24
 _NOT_IN_SEGMENT = re.compile(r"[\d。；;：:？?！!《》]")  # a digit or sentence punctuation: text, not a trail segment
 _WIDGETS = ("关闭本页", "关闭窗口", "关闭此页", "打印本页", "打印此页", "打印文章", "返回顶部", "回到顶部", "返回首页",
@@ -31,7 +31,7 @@ def trail_segments(plain: str) -> list[str] | None:
     lead = _TRAIL_LEAD.match(plain)  # the lead can only stand at the start (the pattern opens with ^)
     body = plain[lead.end():] if lead else plain
     has_lead = body != plain
-    if not has_lead and (len(plain) > 160 or not any(separator in body for separator in _TRAIL_SEPARATOR_CHARS)):
+    if not has_lead and (len(plain) > 160 or not _TRAIL_SEPARATOR_CHAR.search(body)):
         return None  # one segment, or too long: not a trail
     segments = [s for s in _TRAIL_SEPARATOR.split(body.strip())]
     if has_lead:
@@ -74,9 +74,12 @@ def _is_widget_line(plain: str) -> bool:
 def classify(plain: str) -> str | None:
     """Why a whole line (in simplified characters, without pinyin) is site chrome, or None when it is not."""
     text = plain.strip()
-    if not text:
-        return None
-    if trail_segments(text) is not None:
+    return _why(text, trail_segments(text)) if text else None
+
+
+def _why(text: str, segments: list[str] | None) -> str | None:
+    """classify of a stripped text that is not empty, given its trail_segments."""
+    if segments is not None:
         return "site navigation trail (breadcrumb), not part of the document"
     if _is_widget_line(text):
         return "page widgets (print, close, share, back to top, related links), not part of the document"
@@ -106,12 +109,18 @@ def _repeats_trail(plain: str, views: list[str], index: int, trails: dict[int, l
 def run(text: str) -> PassResult:
     """Remove chrome lines, counters inside lines, and a section name that repeats the trail above it."""
     result = PassResult()
-    content = [(line, stripped) for line in lines(text) for stripped in [line.text.strip()] if stripped]
+    content = [(line, stripped) for line in lines(text) if (stripped := line.text.strip())]
     view_lines([stripped for _, stripped in content])
     views = [plain_view(stripped) for _, stripped in content]
     trails: dict[int, list[str] | None] = {}
     for index, ((line, stripped), plain) in enumerate(zip(content, views)):
-        reason = classify(plain)
+        text_of_view = plain.strip()
+        reason = None
+        if text_of_view:  # classify(plain), keeping the segments _repeats_trail reads for the lines after it
+            segments = trail_segments(text_of_view)
+            if text_of_view == plain:
+                trails[index] = segments
+            reason = _why(text_of_view, segments)
         if reason is None and len(plain) <= _MAX_SEGMENT and _repeats_trail(plain, views, index, trails):
             reason = "name of the site section, repeating the navigation trail, not part of the document"
         if reason:

@@ -11,7 +11,7 @@ from yigai.changes import Change
 from yigai.normalise import gbk
 from yigai.normalise.edits import Edit, PassResult
 from yigai.normalise.script import is_pinyin, strip_pinyin, to_simplified
-from yigai.normalise.text import among_ascii, is_cjk
+from yigai.normalise.text import among_ascii, is_cjk, unprintable_lines
 
 MAX_RUN = 40
 """Longest stretch (in characters) searched for the ASCII byte that ends a misaligned run."""
@@ -22,6 +22,7 @@ _FRAGMENT = re.compile(r"([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü
 _FULLWIDTH_AS_ASCII = ";,:!"  # full-width punctuation the serving site rewrote as ASCII (two GBK bytes each)
 _TRAIL_ASCII = re.compile(r"[@-~]")  # bytes 0x40-0x7E: a GBK trail byte that shows as one ASCII character
 _SEED_CANDIDATE = re.compile("[?\ufffd\ue000-\uf8ff]")  # the only characters _is_seed can accept
+_PUA = re.compile("[\ue000-\uf8ff]")
 
 
 def _is_pua(ch: str) -> bool:
@@ -114,6 +115,8 @@ def find_runs(text: str) -> list[Run]:
     characters right after it.
     """
     runs: list[Run] = []
+    if "?" not in text and "\ufffd" not in text and not any(map(_PUA.search, unprintable_lines(text))):
+        return runs  # no candidate seed: private-use codes are not printable, so only such lines can hold one
     i = 0
     while (candidate := _SEED_CANDIDATE.search(text, i)) is not None:
         i = candidate.start()

@@ -7,10 +7,15 @@ import re
 from yigai import textscan
 from yigai.changes import Change
 from yigai.normalise.edits import Edit, PassResult
-from yigai.normalise.text import BODY_NAME, CJK, CJK_CLASS, SENTENCE_PUNCTUATION, SPACES, among_ascii, lines
+from yigai.normalise.text import (BODY_NAME, CJK, CJK_CLASS, SENTENCE_PUNCTUATION, SPACES, among_ascii, lines,
+                                  unprintable_lines)
 
-_LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029\x85]")
-_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]+")
+_LINE_BREAK_CHARACTERS = r"\r\u2028\u2029\x85"
+_LINE_BREAK = re.compile(rf"\r\n?|[{_LINE_BREAK_CHARACTERS}]")
+_INVISIBLE_CHARACTERS = r"\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARACTERS}]+")
+_TO_CLEAN = re.compile(f"[{_LINE_BREAK_CHARACTERS}{_INVISIBLE_CHARACTERS}]")
+"""A character that starts a match of _LINE_BREAK or _INVISIBLE; none is printable (str.isprintable)."""
 _INNER_SPACE = re.compile(f"[{SPACES}]{{2,}}|[{SPACES.replace(' ', '')}]")
 _SPACED_LINE = re.compile(f"[{CJK_CLASS}](?: [{CJK_CLASS}]){{2,}}")
 _SPACED_LABEL = re.compile(f"(?:(?<= )|^)[{CJK_CLASS}](?: [{CJK_CLASS}])+(?= ?[:：])")
@@ -22,15 +27,30 @@ _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一�
 _ANNEX_LABEL = re.compile(r"^附件\s*\d*\s*[:：]\s*")
 
 
-def cleanup(text: str) -> PassResult:
-    """Write line breaks as '\\n'; remove control, zero-width and direction characters, and U+FFFD outside Chinese."""
-    result = PassResult()
+def _may_need_cleaning(text: str) -> bool:
+    """Whether a line break other than '\\n' or an invisible character may stand in the text.
+
+    None of them is printable, so only the lines (split at '\\n') that are not printable, which str.isprintable
+    tells in C, are searched for one: a text whose lines hold none has no match of _LINE_BREAK or _INVISIBLE.
+    """
+    return any(_TO_CLEAN.search(line) for line in unprintable_lines(text))
+
+
+def _clean(text: str, result: PassResult) -> None:
+    """Add the edits that write line breaks as '\\n' and remove invisible characters."""
     for match in textscan.finditer(_LINE_BREAK, text):
         result.edits.append(Edit(match.start(), match.end(), "\n"))
     for match in textscan.finditer(_INVISIBLE, text):
         codes = " ".join(f"U+{ord(ch):04X}" for ch in match.group())
         result.add(Edit(match.start(), match.end(), ""), Change(
             "normalise", "invisible", "removed", codes, "", "control or zero-width characters that print nothing"))
+
+
+def cleanup(text: str) -> PassResult:
+    """Write line breaks as '\\n'; remove control, zero-width and direction characters, and U+FFFD outside Chinese."""
+    result = PassResult()
+    if _may_need_cleaning(text):
+        _clean(text, result)
     i = text.find("\ufffd")
     while i >= 0:
         if among_ascii(text, i):  # in Chinese text it marks byte damage (see garble)
@@ -46,8 +66,16 @@ def whitespace(text: str) -> PassResult:
     """Strip every line, write each run of inner white space as one space, and keep at most one blank line.
 
     White space carries no content, so these edits are not reported.
+
+    The runs of inner white space are found in one scan of the whole text and kept where they lie inside a line's
+    content: a run is made of SPACES, which are all white space (str.isspace), and a line's content starts and ends
+    with a character that is not, so no run crosses the edge of a content, and each run inside one is found as a scan
+    of that content alone finds it.
     """
     result = PassResult()
+    runs = [match.span() for match in textscan.finditer(_INNER_SPACE, text) if match.group() != " "]
+    run_count = len(runs)
+    k = 0  # the next run not yet placed
     previous_end = 0
     first = True
     for _, end, piece in lines(text):
@@ -61,9 +89,11 @@ def whitespace(text: str) -> PassResult:
         first = False
         if gap != wanted:
             result.edits.append(Edit(previous_end, content_start, wanted))
-        for match in textscan.finditer(_INNER_SPACE, text, content_start, content_end):
-            if match.group() != " ":
-                result.edits.append(Edit(match.start(), match.end(), " "))
+        while k < run_count and runs[k][0] < content_start:
+            k += 1  # in the white space around a content, or in a blank line
+        while k < run_count and runs[k][1] <= content_end:
+            result.edits.append(Edit(*runs[k], " "))
+            k += 1
         previous_end = content_end
     if previous_end < len(text):
         result.edits.append(Edit(previous_end, len(text), ""))
@@ -73,17 +103,21 @@ def whitespace(text: str) -> PassResult:
 def letter_spacing(text: str) -> PassResult:
     """Close up words printed with a space between characters ("实 施 方 案", "索 引 号:")."""
     result = PassResult()
-    for line in lines(text):
-        if " " not in line.text:  # both patterns need a space between characters
-            continue
-        whole = _SPACED_LINE.fullmatch(line.text)
-        matches = [whole] if whole else list(_SPACED_LABEL.finditer(line.text))
+    space = text.find(" ")
+    while space >= 0:  # the lines that hold a space, in order: both patterns need one between characters
+        line_start = text.rfind("\n", 0, space) + 1
+        line_end = text.find("\n", space)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[line_start:line_end]
+        whole = _SPACED_LINE.fullmatch(line)
+        matches = [whole] if whole else list(_SPACED_LABEL.finditer(line))
         for match in matches:
-            start = line.start + match.start()
+            start = line_start + match.start()
             closed = match.group().replace(" ", "")
-            result.add(Edit(start, line.start + match.end(), closed), Change(
+            result.add(Edit(start, line_start + match.end(), closed), Change(
                 "normalise", "layout", "repaired", match.group(), closed,
                 "letter-spaced characters closed up into one word"))
+        space = text.find(" ", line_end)
     return result
 
 
@@ -118,9 +152,13 @@ def titles(text: str) -> PassResult:
     pass runs again.
     """
     result = PassResult()
-    merged: list[tuple[int, int, str]] = [(line.start, line.end, line.text) for line in lines(text) if line.stripped]
+    merged: list[tuple[int, int, str]] = [line for line in lines(text) if line.text.strip()]  # (start, end, text)
     k = 0
     while k + 1 < len(merged):
+        second = merged[k + 1][2]
+        if not second.endswith(TITLE_ENDINGS):  # _can_join's first test, without a call for most pairs
+            k += 1
+            continue
         (start, end, first), (next_start, next_end, second) = merged[k], merged[k + 1]
         if not _can_join(first, second) or text[end:next_start].strip():
             k += 1

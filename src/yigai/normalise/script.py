@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import repeat
 from operator import attrgetter, ne
 
 import opencc
@@ -151,6 +152,9 @@ def view_lines(texts: list[str]) -> None:
         _views.update(zip(todo, lines_to_simplified(_without(joined, spans).split("\n"))))
         if len(_line_spans) + len(todo) > _MAX_VIEWS:
             _line_spans.clear()
+        if not spans:  # no line holds an annotation
+            _line_spans.update(zip(todo, map(list, repeat((), len(todo)))))
+            return
         k = offset = 0
         for line in todo:
             end, mine = offset + len(line), []
@@ -233,6 +237,26 @@ def _line_edits(line_start: int, line: str, spans: list[tuple[int, int]], conver
     return sorted(removals + edits, key=_START), stretch
 
 
+def _padded_view(text: str) -> str | None:
+    """The remembered plain view of a line, or of the line stripped with the white space around it (None when neither
+    is known).
+
+    No key of OpenCC's t2s dictionaries holds white space (a test reads them), so white space is never part of a
+    converted word: each white space character stays as it is, and the words of the rest are cut as they are without
+    it. The line's annotations hold no white space either. So the view is the white space around the view of the
+    stripped line.
+    """
+    view = _views.get(text)
+    if view is not None:
+        return view
+    stripped = text.strip()
+    view = _views.get(stripped) if stripped else None
+    if view is None:
+        return None
+    lead = len(text) - len(text.lstrip())
+    return text[:lead] + view + text[lead + len(stripped):]
+
+
 def run(text: str) -> PassResult:
     """Remove inline pinyin annotations and convert traditional characters, line by line.
 
@@ -242,7 +266,11 @@ def run(text: str) -> PassResult:
     result = PassResult()
     # What each line becomes is its plain view: the line without its annotations, converted. The chrome pass worked
     # out the views of the document's lines (plain_view); the lines it did not see are converted here, at once.
-    found = [(line, _spans_of_line(line.text), _views.get(line.text)) for line in lines(text) if line.text]
+    # A line the chrome pass saw as it is, with no annotation and a view equal to itself, is left as it is (the loop
+    # below would pass over it): it is not looked at further.
+    spans_known, views_known = _line_spans.get, _views.get
+    found = [(line, _spans_of_line(line.text), _padded_view(line.text)) for line in lines(text)
+             if line.text and not (spans_known(line.text) == [] and views_known(line.text) == line.text)]
     unseen = [k for k, (_, _, view) in enumerate(found) if view is None]
     views = lines_to_simplified([_without(found[k][0].text, found[k][1]) for k in unseen])
     for k, view in zip(unseen, views):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -34,6 +35,7 @@ class Lexicon:
         place_suffixes: endings of county and city names.
         issuer_labels: metadata labels whose value names the issuing body.
         terms: the exact spam strings.
+        token_at: matches one character where a token begins (see _token_at), None when that cannot be built.
     """
 
     token: re.Pattern
@@ -42,6 +44,43 @@ class Lexicon:
     place_suffixes: tuple[str, ...]
     issuer_labels: tuple[str, ...]
     terms: tuple[str, ...]
+    token_at: re.Pattern | None = None
+
+    def has_token(self, text: str) -> bool:
+        """Whether the text holds a token (textscan.search of `token` finds one)."""
+        if self.token_at is None:
+            return textscan.search(self.token, text) is not None
+        return self.token_at.search(text) is not None
+
+    def tokens(self, text: str) -> Iterator[re.Match]:
+        """Exactly the matches of `token.finditer(text)`, tried only where `token_at` finds a token begins."""
+        if self.token_at is None:
+            yield from textscan.finditer(self.token, text)
+            return
+        free = 0  # matches do not overlap: where the next one may begin
+        for candidate in self.token_at.finditer(text):
+            position = candidate.start()
+            match = self.token.match(text, position) if position >= free else None
+            if match:
+                yield match
+                free = max(match.end(), position + 1)
+
+
+def _token_at(token: re.Pattern) -> re.Pattern | None:
+    """A pattern that matches the one character at which `token` matches, found by Python's engine in C.
+
+    It opens with the class of the characters a token can begin with (textscan.first_characters), which the engine
+    scans for in C, then looks back at that character to try the token there (a look-ahead inside a look-behind of
+    width one): it matches at a position exactly when the token matches there. textscan.search tries the token at the
+    same positions, from a loop in Python. None when the first characters cannot be told.
+    """
+    first = textscan.first_characters(token)
+    if first is None:
+        return None
+    try:
+        return re.compile(rf"{first.pattern}(?<=(?={token.pattern})[\s\S])", token.flags)
+    except re.error:  # a token pattern the look-behind cannot hold
+        return None
 
 
 @lru_cache(maxsize=1)
@@ -54,11 +93,11 @@ def lexicon() -> Lexicon:
     token = re.compile(f"(?:{term})(?:[{separators}]*(?:{term}))*")
     return Lexicon(token=token, keywords=tuple(data["keywords"]), about_verbs=tuple(data["about_verbs"]),
                    place_suffixes=tuple(data["place_suffixes"]), issuer_labels=tuple(data["issuer_labels"]),
-                   terms=tuple(terms))
+                   terms=tuple(terms), token_at=_token_at(token))
 
 
 def _is_spam_item(item: str, lex: Lexicon) -> bool:
-    return bool(textscan.search(lex.token, item)) or any(k in item for k in lex.keywords)
+    return lex.has_token(item) or any(k in item for k in lex.keywords)
 
 
 def _is_place(item: str, lex: Lexicon) -> bool:
@@ -87,7 +126,7 @@ def _classify(plain: str, token_free: set[str]) -> str | None:
     if len(items) >= 5 and 5 * sum(_is_place(item, lex) for item in items) >= 4 * len(items) and \
             all(len(item) <= 8 for item in items):
         return "list of county and city names injected by the hosting site"
-    if not textscan.search(lex.token, text):
+    if not lex.has_token(text):
         token_free.add(text)
         return None
     if not _WORD_CHARACTER.search(lex.token.sub("", text)):
@@ -117,9 +156,17 @@ def run_lines(text: str) -> PassResult:
     result = PassResult()
     _token_free.clear()  # a new document
     all_lines = lines(text)
+    lex = lexicon()
     for index, line in enumerate(all_lines):
         stripped = line.text.strip()
-        reason = _classify(plain_view(stripped), _token_free) if stripped else None
+        if not stripped:
+            continue
+        view = plain_view(stripped)
+        plain = view.strip()
+        if plain and "|" not in plain and "｜" not in plain and not lex.has_token(plain):
+            _token_free.add(plain)  # what _classify does with a text of one item and no token, without the calls
+            continue
+        reason = _classify(view, _token_free)
         if reason is None:
             continue
         edit = Edit(*whole_line(line, text), "")
@@ -156,7 +203,7 @@ def run_tokens(text: str) -> PassResult:
     for line in lines(text):
         if line.text in _token_free:
             continue  # found free of tokens by run_lines
-        for match in textscan.finditer(lex.token, line.text):
+        for match in lex.tokens(line.text):
             start, end = line.start + match.start(), line.start + match.end()
             if _stands_for_about(text, start, end, lex):
                 result.add(Edit(start, end, ABOUT), Change(

@@ -79,6 +79,23 @@ def lines(text: str) -> list[Line]:
     return list(out)
 
 
+class _LastUnprintable:
+    """The lines that are not printable of the text read last (cleanup and garble read the same text object when
+    cleanup changes nothing)."""
+
+    text: str | None = None
+    lines: list[str] = []
+
+
+def unprintable_lines(text: str) -> list[str]:
+    """The lines of a text (split at '\\n') that hold a character that is not printable (str.isprintable: controls,
+    format characters, private-use codes, separators other than ' '), in order."""
+    if text is not _LastUnprintable.text:
+        _LastUnprintable.text = text
+        _LastUnprintable.lines = [line for line in text.split("\n") if not line.isprintable()]
+    return _LastUnprintable.lines
+
+
 def neighbours(all_lines: list[Line], index: int, step: int, count: int = 1) -> list[Line]:
     """Up to `count` non-blank lines before (step -1) or after (step 1) the line at `index`."""
     out: list[Line] = []

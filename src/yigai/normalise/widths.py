@@ -30,9 +30,26 @@ def _converts(text: str, i: int) -> bool:
     return before and after  # －
 
 
+def _holds_halfwidth_and_fullwidth_forms(text: str) -> bool:
+    """Whether a character of the block U+FF00-U+FFFF, where every character of _CANDIDATES lies, stands in the text.
+
+    In UTF-16-LE such a character is two bytes, the second 0xFF, at an even offset (characters beyond the BMP are
+    two surrogates, D800-DFFF, whose bytes are never 0xFF); most texts hold few 0xFF bytes, found by bytes.find in C.
+    """
+    encoded = text.encode("utf-16-le", "surrogatepass")  # a lone surrogate is a code unit D800-DFFF
+    i = encoded.find(b"\xff")
+    while i >= 0:
+        if i % 2:
+            return True
+        i = encoded.find(b"\xff", i + 1)
+    return False
+
+
 def run(text: str) -> PassResult:
     """Rewrite full-width digits, letters and number signs as ASCII, one change per contiguous stretch."""
     result = PassResult()
+    if not _holds_halfwidth_and_fullwidth_forms(text):
+        return result
     for match in textscan.finditer(_CANDIDATES, text):
         i = match.start()
         while i < match.end():
