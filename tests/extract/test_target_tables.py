@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from yigai import normalise
 from yigai.extract import plans, table_layouts, targets
@@ -108,3 +110,18 @@ def test_prose_around_a_table_is_still_read_and_the_table_is_not_read_twice():
     body = PIPE + "\n二、重点任务\n\n到2025年，新建3家社区医院。\n"
     found = rows(body, ("indicator", "value"))
     assert found[-1] == ("新建社区医院", 3) and len(found) == 6
+
+
+HEADER_WORDS = ["指标", "序号", "单位", "目标值", "2025年", "基期值", "属性", "备注", "(%)", "指标名称", "类别", "现状"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(HEADER_WORDS), st.sampled_from([" ", "  ", "\t", "\u3000", "的", "x"])),
+                min_size=1, max_size=16).map("".join).map(str.strip).filter(bool))
+def test_a_line_without_spaces_early_opens_no_spaced_header(text):
+    # _line_table skips a line split at spaces whose first cell would be longer than a header cell: no header there.
+    line = table_layouts.Cell(text, 0, len(text))
+    if table_layouts._delimiter(line) is table_layouts.SPACE and \
+            not table_layouts.SPACE.search(text, 0, table_layouts.MAX_HEADER_CELL + 1):
+        cells = table_layouts._cells(line, table_layouts.SPACE)
+        assert len(cells) < 2 or table_layouts._header(cells) is None
