@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from yigai import normalise
 from yigai.extract import plans, table_layouts, targets
@@ -108,3 +110,35 @@ def test_prose_around_a_table_is_still_read_and_the_table_is_not_read_twice():
     body = PIPE + "\n二、重点任务\n\n到2025年，新建3家社区医院。\n"
     found = rows(body, ("indicator", "value"))
     assert found[-1] == ("新建社区医院", 3) and len(found) == 6
+
+
+
+
+HEADER_CELLS = ["指标", "指标名称", "序号", "单位", "目标值", "2025年", "基期值", "属性", "备注",
+                "主要指标主要指标主要指标主要指标名称"]  # the last is longer than a header cell
+ROW_CELLS = ["人均预期寿命", "岁", "79", "≥95", "预期性", "1", "—", "基层医疗卫生机构诊疗量占比"]
+SEPARATORS = [" ", "  ", "\t", "\u3000", " | ", "｜", "\n"]  # "\n": one cell per line
+
+
+@st.composite
+def table_lines(draw):
+    """Lines of a table in some layout (header cells, then rows), maybe with prose before it."""
+    width = draw(st.integers(2, 4))
+    separator = draw(st.sampled_from(SEPARATORS))
+    rows = [draw(st.lists(st.sampled_from(HEADER_CELLS), min_size=width, max_size=width))]
+    rows += draw(st.lists(st.lists(st.sampled_from(ROW_CELLS), min_size=width, max_size=width), max_size=3))
+    lead = draw(st.lists(st.sampled_from(["到2025年主要指标如下:", "一、主要指标", "指标"]), max_size=2))
+    return lead + [line for row in rows for line in separator.join(row).split("\n")]
+
+
+@settings(max_examples=500, deadline=None)
+@given(table_lines())
+def test_a_line_without_spaces_early_opens_no_spaced_header(texts):
+    # _line_table rules out a line split at spaces with no run of spaces within a header cell's length: reading
+    # its cells would find no header.
+    text = "\n".join(texts)
+    for line in table_layouts.lines_of(text, 0):
+        if table_layouts._delimiter(line) is table_layouts.SPACE and \
+                not table_layouts.SPACE.search(line.text, 0, table_layouts.MAX_HEADER_CELL + 1):
+            cells = table_layouts._cells(line, table_layouts.SPACE)
+            assert len(cells) < 2 or table_layouts._header(cells) is None

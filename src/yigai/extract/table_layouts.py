@@ -307,6 +307,10 @@ def _category_line(line: Cell) -> bool:
 def _line_table(lines: list[Cell], i: int, issue_year: int | None) -> tuple[Table, int] | None:
     """A table with one row per line whose header starts at lines[i]; returns (table, index after it)."""
     delimiter = _delimiter(lines[i])
+    # Most lines are prose. A header split at spaces has two cells or more, the first of at most MAX_HEADER_CELL
+    # characters (a line is stripped, so its first cell is not empty): without a run of spaces by then, none.
+    if delimiter is SPACE and not SPACE.search(lines[i].text, 0, MAX_HEADER_CELL + 1):
+        return None
     cells = _cells(lines[i], delimiter)
     columns = _header(cells) if len(cells) >= 2 else None
     if columns is None:
