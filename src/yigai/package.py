@@ -160,7 +160,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     """Workers start from a fresh server process (forkserver) where available: never a fork of a threaded parent."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["yigai.builder", "yigai.pipeline", "cn2an"])  # imported once, there
+        context.set_forkserver_preload(["yigai.builder", "yigai.pipeline"])  # imported once, there
         return context
     return multiprocessing.get_context("spawn")
 

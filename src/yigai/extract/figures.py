@@ -16,6 +16,7 @@ from importlib import resources as importlib_resources
 
 
 from yigai import textscan, yamlio
+from yigai.extract import numerals
 
 _FULL = "０１２３４５６７８９％．（）：∶，；～－＋／＜＞　"
 _HALF = "0123456789%.()::,;~-+/<> "
@@ -163,10 +164,13 @@ def _chinese_number(text: str) -> float | None:
     """parse_number of a numeral that does not start with a digit (cn2an is slow, and plans use few numerals)."""
     if text[:1] in ("百", "千"):
         text = "一" + text  # 百分之百
+    small = numerals.read_small(text)
+    if small is not None:  # 0-99 written plainly, read as cn2an reads it (yigai.extract.numerals)
+        return small
     try:
         if text[0].isdigit():
             return float(text)
-        import cn2an  # imported on first use: it takes a tenth of a second and most commands never need it
+        import cn2an  # imported on first use: it takes a third of a second and most plans never need it
 
         return float(cn2an.cn2an(text, "smart"))
     except (ValueError, KeyError, IndexError, TypeError):

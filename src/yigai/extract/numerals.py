@@ -2,7 +2,7 @@
 
 Plans write most of their Chinese numerals in this small range (三年, 两个, 十五分钟). cn2an reads every numeral
 correctly but takes about a third of a second to load (it compiles its patterns and those of a helper library), which
-is most of what rebuilding one changed plan costs. `read_small` reads the four plain forms of 0-99 itself and leaves
+is about half of what rebuilding one changed plan costs. `read_small` reads the four plain forms of 0-99 itself and leaves
 everything else to cn2an; a test compares it with cn2an on every string of up to three numeral characters, so where it
 answers, it answers as cn2an does.
 """
