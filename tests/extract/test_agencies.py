@@ -407,3 +407,33 @@ def test_label_lines_found_from_their_line_break_are_the_label_lines(text, data)
     expected = [m.span() for m in clauses.LABEL_LINE.finditer(text, start, end)]
     found = [(m.start() + 1, m.end()) for m in clauses.LABEL_LINE_BREAK.finditer(text, max(start - 1, 0), end)]
     assert found == expected
+
+
+_WORDS = st.sampled_from(["市卫生健康委", "卫生健康委", "市医保局", "医保局", "财政局", "市财政局", "人民政府"])
+_CODES = st.sampled_from(["510000", "510100", "510104", "330000"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_WORDS, _CODES, st.lists(_WORDS, max_size=3)), max_size=8), _WORDS,
+       st.lists(_CODES, max_size=5))
+def test_the_lookup_index_answers_as_the_registry_does(bodies, word, codes):
+    """agencies.Lookup gives what Registry.by_name and Registry.by_alias give (same body, not just an equal one)."""
+    known = Registry()
+    for i, (name, code, aliases) in enumerate(bodies):
+        known.add(Agency(f"{code}-health-{i}", name, code, "health", aliases))
+    lookup = agencies.Lookup(known)
+    assert lookup.by_name(word) is known.by_name(word)
+    assert lookup.by_alias(word, codes) is known.by_alias(word, codes)
+
+
+def test_the_lookup_index_follows_the_registry_once_refreshed():
+    known = Registry()
+    lookup = agencies.Lookup(known)
+    body = known.add(Agency("510100-health", "成都市卫生健康部门", "510100", "health", []))
+    lookup.refresh()
+    assert lookup.by_name("成都市卫生健康部门") is body
+    body.name = "成都市卫生健康委员会"
+    body.aliases.append("市卫健委")
+    lookup.refresh()
+    assert lookup.by_name("成都市卫生健康部门") is None
+    assert lookup.by_alias("市卫健委", ["510100"]) is body
