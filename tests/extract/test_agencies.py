@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yigai import divisions, registry
-from yigai.extract import agencies, clauses, tasks
+from yigai.extract import agencies, clauses, collectives, tasks
 from yigai.extract.plans import Span
 from yigai.registry import Agency, Registry
 
@@ -437,3 +437,22 @@ def test_the_lookup_index_follows_the_registry_once_refreshed():
     lookup.refresh()
     assert lookup.by_name("成都市卫生健康部门") is None
     assert lookup.by_alias("市卫健委", ["510100"]) is body
+
+
+def _plain_longest(words, text):
+    best = None
+    for word in words:
+        if text.startswith(word) and (best is None or len(word) > len(best)):
+            best = word
+    return best
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["scopes", "prefecture_counties"]), st.data())
+def test_the_longest_scope_word_is_the_one_a_plain_scan_finds(kind, data):
+    """collectives._longest (one set lookup per word length) gives the longest word a scan of every word gives."""
+    table = collectives.rules()
+    words = list(table.scopes) if kind == "scopes" else list(table.prefecture_counties)
+    pieces = st.sampled_from(words + ["各", "县", "市", "区", "（", "级", "卫生健康部门", ""])
+    text = "".join(data.draw(st.lists(pieces, max_size=4)))
+    assert collectives._longest(kind, text) == _plain_longest(words, text)

@@ -234,9 +234,16 @@ def find_tables(text: str, start: int = 0) -> list[Table]:
 
     A row starts at a line holding the next row number (1, 2, …) and takes the cells up to the next row number. When
     the last column holds the time, a row also ends at the first cell after the task that reads as a time
-    (2017年底前, 年内, 长期), so that text after the last row is not swallowed.
+    (2017年底前, 年内, 长期), so that text after the last row is not swallowed. The tables are those of the text
+    read now, remembered for the other readers of the plan (tasks, responsibilities, targets); nothing changes them.
     """
-    lines = lines_of(text, start)
+    return _tables_after(text, start)
+
+
+@textscan.per_text
+def _tables_after(text: str, start: int, end: int) -> list[Table]:
+    """find_tables (`end` is always the text's end)."""
+    lines = lines_of(text, start, end)
     tables: list[Table] = []
     i = 0
     while i < len(lines):
