@@ -202,6 +202,20 @@ def test_domain_is_the_best_score_of_every_keyword_counted(body_pieces, heading)
     assert tasks.domain_of(heading, body) == expected
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_KEYWORDS + ["医", "疗", "，", "\n", "推进", "保"]), max_size=12), st.data())
+def test_domain_of_a_heading_inside_the_body_is_the_best_score_of_every_keyword_counted(body_pieces, data):
+    """A run-in heading is part of the body: domain_of then searches the body alone, and scores as before."""
+    body = "".join(body_pieces)
+    end = data.draw(st.integers(0, len(body)))
+    heading = body[data.draw(st.integers(0, end)):end]
+    weight, rules = tasks._domain_rules()
+    scores = [sum(body.count(k) + (weight * heading.count(k) if heading else 0) for k in keywords)
+              for _, keywords in rules]
+    best = max(scores)
+    assert tasks.domain_of(heading, body) == (rules[scores.index(best)][0] if best > 0 else None)
+
+
 # --- properties -----------------------------------------------------------------------------------------------
 
 shapes = st.lists(st.lists(st.integers(min_value=0, max_value=3), min_size=0, max_size=4), min_size=1, max_size=4)
