@@ -324,3 +324,17 @@ def test_blanking_from_a_later_start_is_a_suffix(text, data):
     bound = st.integers(-2, len(text) + 2)
     spans = data.draw(st.lists(st.tuples(bound, bound), max_size=5))
     assert tasks._without(text, later, end, spans) == tasks._without(text, start, end, spans)[later - start:]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="甲 \n\t\r\u3000一、", max_size=16), st.integers(-3, 20), st.integers(-3, 20))
+def test_lines_are_the_runs_a_line_pattern_finds(text, start, end):
+    """outline.lines_of (the text split at line breaks) gives the lines of the runs [^\\n]+ the regex engine finds."""
+    expected = []
+    for match in re.compile(r"[^\n]+").finditer(text, start, end):
+        raw = match.group()
+        if raw.strip():
+            offset = match.start() + len(raw) - len(raw.lstrip())
+            expected.append((raw.strip(), offset, offset + len(raw.strip())))
+    found = outline.lines_of("".join(list(text)), start, end)   # a new text object: nothing remembered
+    assert [(line.text, line.start, line.end) for line in found] == expected

@@ -130,19 +130,20 @@ class Table:
     rows: list[list[Line]]
 
 
-LINE = re.compile(r"[^\n]+")
 
 
 @textscan.per_text   # the outline, its tables and the targets read the same lines of a plan; nothing changes a Line
 def lines_of(text: str, start: int = 0, end: int | None = None) -> list[Line]:
     """Return the non-empty lines of text[start:end], stripped, with their offsets in `text`."""
+    start, end = max(start, 0), max(end, 0)   # bounds read as a regex scan of the lines ([^\n]+) reads them
     found = []
-    for match in LINE.finditer(text, start, end):   # the runs of text[start:end] without a line break
-        raw = match.group()
+    at = start
+    for raw in text[start:end].split("\n"):   # the runs without a line break, and empty ones
         stripped = raw.strip()
         if stripped:
-            offset = match.start() + (len(raw) - len(raw.lstrip()))
+            offset = at + (len(raw) - len(raw.lstrip()))
             found.append(Line(stripped, offset, offset + len(stripped)))
+        at += len(raw) + 1
     return found
 
 
