@@ -458,22 +458,8 @@ def test_the_longest_scope_word_is_the_one_a_plain_scan_finds(kind, data):
     assert collectives._longest(kind, text) == _plain_longest(words, text)
 
 
-def _plain_runs(text):
-    runs, depth, start = [], 0, 0
-    for i, char in enumerate(text):
-        if char in clauses.OPENING:
-            depth += 1
-        elif char in clauses.CLOSING and depth:
-            depth -= 1
-        elif char in "、/" and not depth:
-            runs.append((text[start:i], start))
-            start = i + 1
-    runs.append((text[start:], start))
-    return [(run, at) for run, at in runs if run]
-
-
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet="甲乙、/（(〔[【）)〕]】", max_size=14))
 def test_runs_without_an_opening_bracket_are_cut_at_every_mark(text):
     """clauses._runs splits a text without an opening bracket in one call: the runs of the character walk."""
-    assert clauses._runs(text) == _plain_runs(text)
+    assert clauses._runs(text) == clauses._walked_runs(text)

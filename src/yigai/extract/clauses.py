@@ -150,6 +150,11 @@ def _runs(text: str) -> list[tuple[str, int]]:
                 runs.append((run, at))
             at += len(run) + 1
         return runs
+    return _walked_runs(text)
+
+
+def _walked_runs(text: str) -> list[tuple[str, int]]:
+    """`_runs` read by a walk over the characters, keeping count of the brackets open."""
     runs, depth, start = [], 0, 0
     for i, char in enumerate(text):
         if char in OPENING:
