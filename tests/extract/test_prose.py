@@ -193,7 +193,7 @@ def test_co_words_written_literal_first_match_as_before(text):
 
 
 def _plain_read_prose(text, start, end, skip):
-    """read_prose as written before it split the clauses with one call: cut offsets, then one search per clause."""
+    """read_prose as written before it split the clauses in one call: cut offsets, then one search per clause."""
     mentions, led = [], False
     skip, k = sorted(skip), 0
     cuts = [m.start() for m in prose.BOUNDARY.finditer(text, start, end)] + [end]
@@ -207,8 +207,7 @@ def _plain_read_prose(text, start, end, skip):
         if not prose._name_endings().search(text, this_start, chunk_end):
             continue
         chunk = text[this_start:chunk_end]
-        window = prose.MAX_SUBJECT + 8
-        found = prose._read_chunk(chunk, this_start, led, bool(prose._name_endings().search(chunk, 0, window)))
+        found = prose._read_chunk(chunk, this_start, led, prose._name_endings().search(chunk).start())
         if found:
             led = any(m.role == "lead" for m in found)
             mentions += found
@@ -222,7 +221,7 @@ PROSE_PIECES = ["市卫生健康委", "县医保局", "各区", "牵头", "负�
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(PROSE_PIECES), max_size=14).map("".join), st.data())
 def test_prose_reads_the_clauses_a_clause_by_clause_scan_reads(text, data):
-    """read_prose (clauses split in one call, the window test taken from the first name ending) reads as before."""
+    """read_prose (clauses split in one call) reads the clauses a scan of cut offsets reads."""
     end = data.draw(st.integers(0, len(text)))
     start = data.draw(st.integers(0, end))
     spans = data.draw(st.lists(st.tuples(st.integers(0, len(text)), st.integers(0, len(text))), max_size=3))

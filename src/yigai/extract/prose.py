@@ -257,18 +257,18 @@ def read_prose(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> 
         ending = has_ending(chunk)
         if not ending:
             continue   # every body of a clause is read from words in it, so none is found (see _name_endings)
-        found = _read_chunk(chunk, this_start, led, ending.start() < window)
+        found = _read_chunk(chunk, this_start, led, ending.start())
         if found:   # a clause that names nobody leaves `led` as it was
             led = any(m.role == "lead" for m in found)
             mentions += found
     return mentions
 
 
-def _read_chunk(chunk: str, offset: int, led: bool, named_in_window: bool) -> list[Mention]:
+def _read_chunk(chunk: str, offset: int, led: bool, first_ending: int) -> list[Mention]:
     """The mentions of one clause (`led`: the clause before named a lead, so a clause opening with 会同Y makes Y co).
 
-    `named_in_window`: whether the first MAX_SUBJECT + 8 characters hold a character a name can end with (see
-    _name_endings; the caller found the first one).
+    `first_ending`: where the clause's first character a name can end with is (see _name_endings). The words before
+    a verb hold one when the verb comes after it, so `_bodies` would read them in full, and give None otherwise.
     """
     if led and chunk.lstrip().startswith("会同"):
         at = chunk.index("会同") + 2
@@ -280,7 +280,7 @@ def _read_chunk(chunk: str, offset: int, led: bool, named_in_window: bool) -> li
             return _mentions(found, "lead")
     window = MAX_SUBJECT + 8
     verbs = (VERB.match(chunk, at.start(), window) for at in VERB_AT.finditer(chunk, 0, window)) \
-        if named_in_window \
+        if first_ending < window \
         else ()   # no subject before a verb can name a body (see _name_endings): only 由X… is left to read
     for k, verb in enumerate(verbs):
         if k >= MAX_VERBS:
@@ -288,7 +288,7 @@ def _read_chunk(chunk: str, offset: int, led: bool, named_in_window: bool) -> li
         by = chunk.find("由", 0, verb.start())
         if by >= 0 and chunk[by + 1:by + 2] != "于":
             break   # 日常工作由X承担: the body comes after 由
-        found = _bodies(chunk[:verb.start()], offset) if verb.start() > 0 else None
+        found = _read_bodies(chunk[:verb.start()], offset) if verb.start() > first_ending else None
         if found:
             out = _mentions(found, _role(verb, chunk))
             if verb.group() == "会同" or chunk[verb.end():verb.end() + 2] == "会同":
