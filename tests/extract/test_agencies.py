@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yigai import divisions, registry
-from yigai.extract import agencies, clauses, tasks
+from yigai.extract import agencies, clauses, collectives, tasks
 from yigai.extract.plans import Span
 from yigai.registry import Agency, Registry
 
@@ -407,3 +407,59 @@ def test_label_lines_found_from_their_line_break_are_the_label_lines(text, data)
     expected = [m.span() for m in clauses.LABEL_LINE.finditer(text, start, end)]
     found = [(m.start() + 1, m.end()) for m in clauses.LABEL_LINE_BREAK.finditer(text, max(start - 1, 0), end)]
     assert found == expected
+
+
+_WORDS = st.sampled_from(["市卫生健康委", "卫生健康委", "市医保局", "医保局", "财政局", "市财政局", "人民政府"])
+_CODES = st.sampled_from(["510000", "510100", "510104", "330000"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_WORDS, _CODES, st.lists(_WORDS, max_size=3)), max_size=8), _WORDS,
+       st.lists(_CODES, max_size=5))
+def test_the_lookup_index_answers_as_the_registry_does(bodies, word, codes):
+    """agencies.Lookup gives what Registry.by_name and Registry.by_alias give (same body, not just an equal one)."""
+    known = Registry()
+    for i, (name, code, aliases) in enumerate(bodies):
+        known.add(Agency(f"{code}-health-{i}", name, code, "health", aliases))
+    lookup = agencies.Lookup(known)
+    assert lookup.by_name(word) is known.by_name(word)
+    assert lookup.by_alias(word, codes) is known.by_alias(word, codes)
+
+
+def test_the_lookup_index_follows_the_registry_once_refreshed():
+    known = Registry()
+    lookup = agencies.Lookup(known)
+    body = known.add(Agency("510100-health", "成都市卫生健康部门", "510100", "health", []))
+    lookup.refresh()
+    assert lookup.by_name("成都市卫生健康部门") is body
+    body.name = "成都市卫生健康委员会"
+    body.aliases.append("市卫健委")
+    lookup.refresh()
+    assert lookup.by_name("成都市卫生健康部门") is None
+    assert lookup.by_alias("市卫健委", ["510100"]) is body
+
+
+def _plain_longest(words, text):
+    best = None
+    for word in words:
+        if text.startswith(word) and (best is None or len(word) > len(best)):
+            best = word
+    return best
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["scopes", "prefecture_counties"]), st.data())
+def test_the_longest_scope_word_is_the_one_a_plain_scan_finds(kind, data):
+    """collectives._longest (one set lookup per word length) gives the longest word a scan of every word gives."""
+    table = collectives.rules()
+    words = list(table.scopes) if kind == "scopes" else list(table.prefecture_counties)
+    pieces = st.sampled_from(words + ["各", "县", "市", "区", "（", "级", "卫生健康部门", ""])
+    text = "".join(data.draw(st.lists(pieces, max_size=4)))
+    assert collectives._longest(kind, text) == _plain_longest(words, text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="甲乙、/（(〔[【）)〕]】", max_size=14))
+def test_runs_without_an_opening_bracket_are_cut_at_every_mark(text):
+    """clauses._runs splits a text without an opening bracket in one call: the runs of the character walk."""
+    assert clauses._runs(text) == clauses._walked_runs(text)

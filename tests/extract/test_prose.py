@@ -190,3 +190,40 @@ def test_co_words_written_literal_first_match_as_before(text):
     """CO distributes its leading groups ((?:A|B)C → AC|BC), which keeps the words and their priority."""
     grouped = re.compile(r"(?:按照?职责分?工?|分工|共同)负责|(?:给予|予以)(?:支持|配合|协助)|积极配合|配合|协同|协助|参与")
     assert [m.span() for m in re.finditer(prose.CO, text)] == [m.span() for m in grouped.finditer(text)]
+
+
+def _plain_read_prose(text, start, end, skip):
+    """read_prose as written before it split the clauses in one call: cut offsets, then one search per clause."""
+    mentions, led = [], False
+    skip, k = sorted(skip), 0
+    cuts = [m.start() for m in prose.BOUNDARY.finditer(text, start, end)] + [end]
+    chunk_start = start
+    for chunk_end in cuts:
+        this_start, chunk_start = chunk_start, chunk_end + 1
+        while k < len(skip) and skip[k][1] <= this_start:
+            k += 1
+        if (k < len(skip) and skip[k][0] <= this_start) or chunk_end <= this_start:
+            continue
+        if not prose._name_endings().search(text, this_start, chunk_end):
+            continue
+        chunk = text[this_start:chunk_end]
+        found = prose._read_chunk(chunk, this_start, led, prose._name_endings().search(chunk).start())
+        if found:
+            led = any(m.role == "lead" for m in found)
+            mentions += found
+    return mentions
+
+
+PROSE_PIECES = ["市卫生健康委", "县医保局", "各区", "牵头", "负责", "会同", "配合", "要", "由", "制定方案", "，", "。", "；",
+                "\n", "（", "）", "、", "和", "工作", "2020年底前", " ", "甲" * 90]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PROSE_PIECES), max_size=14).map("".join), st.data())
+def test_prose_reads_the_clauses_a_clause_by_clause_scan_reads(text, data):
+    """read_prose (clauses split in one call) reads the clauses a scan of cut offsets reads."""
+    end = data.draw(st.integers(0, len(text)))
+    start = data.draw(st.integers(0, end))
+    spans = data.draw(st.lists(st.tuples(st.integers(0, len(text)), st.integers(0, len(text))), max_size=3))
+    skip = [(min(a, b), max(a, b)) for a, b in spans]
+    assert prose.read_prose(text, start, end, skip) == _plain_read_prose(text, start, end, skip)

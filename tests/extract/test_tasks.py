@@ -202,6 +202,20 @@ def test_domain_is_the_best_score_of_every_keyword_counted(body_pieces, heading)
     assert tasks.domain_of(heading, body) == expected
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_KEYWORDS + ["医", "疗", "，", "\n", "推进", "保"]), max_size=12), st.data())
+def test_domain_of_a_heading_inside_the_body_is_the_best_score_of_every_keyword_counted(body_pieces, data):
+    """A run-in heading is part of the body: domain_of then searches the body alone, and scores as before."""
+    body = "".join(body_pieces)
+    end = data.draw(st.integers(0, len(body)))
+    heading = body[data.draw(st.integers(0, end)):end]
+    weight, rules = tasks._domain_rules()
+    scores = [sum(body.count(k) + (weight * heading.count(k) if heading else 0) for k in keywords)
+              for _, keywords in rules]
+    best = max(scores)
+    assert tasks.domain_of(heading, body) == (rules[scores.index(best)][0] if best > 0 else None)
+
+
 # --- properties -----------------------------------------------------------------------------------------------
 
 shapes = st.lists(st.lists(st.integers(min_value=0, max_value=3), min_size=0, max_size=4), min_size=1, max_size=4)
@@ -310,3 +324,17 @@ def test_blanking_from_a_later_start_is_a_suffix(text, data):
     bound = st.integers(-2, len(text) + 2)
     spans = data.draw(st.lists(st.tuples(bound, bound), max_size=5))
     assert tasks._without(text, later, end, spans) == tasks._without(text, start, end, spans)[later - start:]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="甲 \n\t\r\u3000一、", max_size=16), st.integers(-3, 20), st.integers(-3, 20))
+def test_lines_are_the_runs_a_line_pattern_finds(text, start, end):
+    """outline.lines_of (the text split at line breaks) gives the lines of the runs [^\\n]+ the regex engine finds."""
+    expected = []
+    for match in re.compile(r"[^\n]+").finditer(text, start, end):
+        raw = match.group()
+        if raw.strip():
+            offset = match.start() + len(raw) - len(raw.lstrip())
+            expected.append((raw.strip(), offset, offset + len(raw.strip())))
+    found = outline.lines_of("".join(list(text)), start, end)   # a new text object: nothing remembered
+    assert [(line.text, line.start, line.end) for line in found] == expected

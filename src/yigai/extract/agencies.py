@@ -124,14 +124,61 @@ def _prefix(mention: str, jurisdiction: Division) -> tuple[list[str], str]:
     return [jurisdiction.code], mention
 
 
-def resolve(mention: str, jurisdiction: Division, registry: Registry) -> Agency | None:
-    """Return the registry's body a mention names, looking in the division it points to, then the plan's and above."""
-    agency = registry.by_name(mention)
+class Lookup:
+    """The registry's bodies by full name and by every name they are known by, for lookups while it is unchanged.
+
+    `by_name` and `by_alias` give exactly what Registry.by_name and Registry.by_alias give (which scan every body per
+    lookup): a name's first body, in the registry's order, is the one by_name finds; a word's bodies are listed in
+    the registry's order, so the first of them with the nearest code is the one by_alias finds. The index is taken
+    from the registry as it is when made: call `refresh` after the registry (or a body in it) may have changed.
+    """
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Index the registry as it is now."""
+        names: dict[str, Agency] = {}
+        known: dict[str, list[Agency]] = {}
+        for agency in self.registry.agencies.values():
+            names.setdefault(agency.name, agency)
+            for word in dict.fromkeys([agency.name, *agency.aliases]):
+                known.setdefault(word, []).append(agency)
+        self.names, self.known = names, known
+
+    def by_name(self, name: str) -> Agency | None:
+        """Registry.by_name: the first body whose full name is `name`."""
+        return self.names.get(name)
+
+    def by_alias(self, alias: str, admin_codes: list[str]) -> Agency | None:
+        """Registry.by_alias: of the bodies known by `alias`, the first one of the nearest of `admin_codes`."""
+        bodies = self.known.get(alias)
+        if not bodies:
+            return None
+        rank: dict[str, int] = {}
+        for position, code in enumerate(admin_codes):
+            rank.setdefault(code, position)
+        best, best_rank = None, len(admin_codes)
+        for agency in bodies:
+            position = rank.get(agency.admin_code, best_rank)
+            if position < best_rank:
+                best, best_rank = agency, position
+        return best
+
+
+def resolve(mention: str, jurisdiction: Division, registry: Registry, lookup: Lookup | None = None) -> Agency | None:
+    """Return the registry's body a mention names, looking in the division it points to, then the plan's and above.
+
+    `lookup`, when given, is an index of the registry as it is now (it answers as the registry would, faster).
+    """
+    where = lookup or registry
+    agency = where.by_name(mention)
     if agency:
         return agency
     codes, _ = _prefix(mention, jurisdiction)
     ordered = codes + [c for c in jurisdiction.ancestors() if c not in codes]
-    return registry.by_alias(mention, ordered)
+    return where.by_alias(mention, ordered)
 
 
 def _by_function(registry: Registry, code: str, function: str) -> list[Agency]:
@@ -156,10 +203,14 @@ def _draft(registry: Registry, code: str, function: str, name: str, mention: str
     return registry.add(Agency(agency_id=candidate, name=name, admin_code=code, function=function, aliases=[mention]))
 
 
-def resolve_mention(mention: str, jurisdiction: Division, registry: Registry) -> Outcome:
-    """Resolve one mention by the documented order (registry, class phrase, collective, division, generic, alias)."""
+def resolve_mention(mention: str, jurisdiction: Division, registry: Registry, lookup: Lookup | None = None) -> Outcome:
+    """Resolve one mention by the documented order (registry, class phrase, collective, division, generic, alias).
+
+    `lookup`, when given, is an index of the registry as it is now; only an outcome of kind draft changes the
+    registry.
+    """
     rules = alias_rules()
-    agency = resolve(mention, jurisdiction, registry)
+    agency = resolve(mention, jurisdiction, registry, lookup)
     if agency:
         return Outcome("registry", agency)
     phrase = clauses.CLASS_PHRASE.match(mention)
@@ -196,7 +247,7 @@ def resolve_mention(mention: str, jurisdiction: Division, registry: Registry) ->
     except KeyError:
         return Outcome("unresolved", note=f"division {codes[0]} is not in the division table")
     name = f"中共{full}委{canonical}" if party else f"{full}{canonical}"
-    known = registry.by_name(name)
+    known = (lookup or registry).by_name(name)
     if known:
         return Outcome("registry", known)
     return Outcome("draft", _draft(registry, codes[0], function, name, mention))
@@ -260,6 +311,11 @@ def resolve_issuers(mentions, jurisdiction: Division, registry: Registry) -> Res
     return result
 
 
+def _annex_tables(text: str) -> dict[int, tuple[outline.Table, list[outline.Line]]]:
+    """The rows of the plan's flattened tables (each with its table), by the offset of the row's number."""
+    return {row[0].start: (table, row) for table in outline.find_tables(text) for row in table.rows}
+
+
 def _annex_mentions(text: str, task: dict, tables: dict[int, tuple[outline.Table, list[outline.Line]]]) -> list[Mention]:
     found = tables.get(task["char_start"])
     if found is None:
@@ -312,15 +368,18 @@ def run(plan_id: str, text: str, tasks: list[dict], jurisdiction: Division, regi
         Rows of `responsibilities` and the report entries (unresolved and draft bodies, outline continuations).
     """
     result = Resolution()
-    tables = {row[0].start: (table, row) for table in outline.find_tables(text) for row in table.rows}
+    tables: dict[int, tuple[outline.Table, list[outline.Line]]] | None = None   # read for the first annex task
     cache: dict[str, Outcome] = {}
+    lookup = Lookup(registry)   # nothing but a draft outcome changes the registry while the plan is read
     reported_drafts: set[str] = set()
     inherited: dict[int, list[tuple[Mention, Agency]]] = {}   # outline depth → bodies inherited by later tasks
 
     def outcome_of(mention: Mention) -> Outcome:
         words = mention.resolvable
         if words not in cache:
-            cache[words] = resolve_mention(words, jurisdiction, registry)
+            cache[words] = resolve_mention(words, jurisdiction, registry, lookup)
+            if cache[words].kind == "draft":
+                lookup.refresh()   # a draft body was added, or a draft renamed
         outcome = cache[words]
         if outcome.kind == "unresolved" and mention.rule == "prose":
             return Outcome("generic")   # prose that resolves to nothing is not known to name a body
@@ -336,6 +395,8 @@ def run(plan_id: str, text: str, tasks: list[dict], jurisdiction: Division, regi
     for task in tasks:
         result.changes += task.get("_changes", [])
         annex = task["path"].startswith("A")
+        if annex and tables is None:
+            tables = _annex_tables(text)
         mentions = _task_mentions(text, task, tables)
         resolved = [(m, outcome_of(m).agency) for m in mentions if not m.inherited]
         resolved = [(m, agency) for m, agency in resolved if agency is not None]

@@ -50,6 +50,8 @@ PLAIN_DUTY_END = re.compile(r"(?<!等)(?<!分工)(?<!职责)负责$")
 TRIM_END = re.compile(r"(等部门|等单位|等机构|等|按职责分工负责|按职责负责|分工负责|共同负责|负责|牵头|(?:给予|予以)(?:支持|配合|协助)|配合|参与|分别)$")
 TRIM_START = re.compile(r"^(由|请|及|和)")
 OPENING, CLOSING = "（(〔[【", "）)〕]】"
+OPENING_MARK = re.compile("[" + re.escape(OPENING) + "]")
+RUN_BREAK = re.compile("[、/]")
 # A level word opening a body's name (省卫生健康委, 自治区医保局), not a word like 市场 or 区域.
 LEVEL_WORD = re.compile(r"^(?:自治区|自治州|省|市(?!场)|县(?!域)|区(?!域)|州|盟|旗)(?=[\u4e00-\u9fff]{2})")
 # A body named with a level, a place, a scope or the party (县卫生健康局, 各地, 中共…工委) keeps its own words.
@@ -141,6 +143,18 @@ def items(text: str, offset: int) -> list[tuple[str, int, int]]:
 
 def _runs(text: str) -> list[tuple[str, int]]:
     """The runs of text between 、 and / outside brackets (各区（市、县）政府 is one run), with their offsets."""
+    if OPENING_MARK.search(text) is None:   # outside brackets throughout (a closing bracket alone changes nothing)
+        runs, at = [], 0
+        for run in RUN_BREAK.split(text):
+            if run:
+                runs.append((run, at))
+            at += len(run) + 1
+        return runs
+    return _walked_runs(text)
+
+
+def _walked_runs(text: str) -> list[tuple[str, int]]:
+    """`_runs` read by a walk over the characters, keeping count of the brackets open."""
     runs, depth, start = [], 0, 0
     for i, char in enumerate(text):
         if char in OPENING:

@@ -96,12 +96,24 @@ def within(code: str, jurisdiction: Division) -> bool:
     return code[:prefix] == jurisdiction.code[:prefix]
 
 
-def _longest(words, text: str) -> str | None:
-    best = None
-    for word in words:
-        if text.startswith(word) and (best is None or len(word) > len(best)):
-            best = word
-    return best
+@lru_cache(maxsize=2)
+def _word_index(kind: str) -> tuple[frozenset[str], tuple[int, ...]]:
+    """The words of a kind ("scopes" or "prefecture_counties") and their lengths, longest first."""
+    table = rules()
+    words = frozenset(table.scopes if kind == "scopes" else table.prefecture_counties)
+    return words, tuple(sorted({len(word) for word in words}, reverse=True))
+
+
+def _longest(kind: str, text: str) -> str | None:
+    """The longest word of a kind that `text` opens with (None when none does).
+
+    Of each length at most one word can open the text (text[:length]), so one set lookup per length finds it.
+    """
+    words, lengths = _word_index(kind)
+    for length in lengths:
+        if length <= len(text) and text[:length] in words:
+            return text[:length]
+    return None
 
 
 def parse(mention: str, jurisdiction: Division) -> Collective | None:
@@ -116,10 +128,10 @@ def parse(mention: str, jurisdiction: Division) -> Collective | None:
             return None
         division = found[-1]
         rest = FILLERS.sub("", rest[sum(len(d.name) for d in found):])
-    word = _longest(table.prefecture_counties, rest) if division.level == "prefecture" else None
+    word = _longest("prefecture_counties", rest) if division.level == "prefecture" else None
     scope = "counties" if word else None
     if word is None:
-        word = _longest(table.scopes, rest)
+        word = _longest("scopes", rest)
         scope = table.scopes[word] if word else None
         if scope == "prefectures" and division.level == "prefecture" and word.startswith("各市"):
             scope = "counties"

@@ -130,19 +130,20 @@ class Table:
     rows: list[list[Line]]
 
 
-LINE = re.compile(r"[^\n]+")
 
 
 @textscan.per_text   # the outline, its tables and the targets read the same lines of a plan; nothing changes a Line
 def lines_of(text: str, start: int = 0, end: int | None = None) -> list[Line]:
     """Return the non-empty lines of text[start:end], stripped, with their offsets in `text`."""
+    start, end = max(start, 0), max(end, 0)   # bounds read as a regex scan of the lines ([^\n]+) reads them
     found = []
-    for match in LINE.finditer(text, start, end):   # the runs of text[start:end] without a line break
-        raw = match.group()
+    at = start
+    for raw in text[start:end].split("\n"):   # the runs without a line break, and empty ones
         stripped = raw.strip()
         if stripped:
-            offset = match.start() + (len(raw) - len(raw.lstrip()))
+            offset = at + (len(raw) - len(raw.lstrip()))
             found.append(Line(stripped, offset, offset + len(stripped)))
+        at += len(raw) + 1
     return found
 
 
@@ -234,9 +235,16 @@ def find_tables(text: str, start: int = 0) -> list[Table]:
 
     A row starts at a line holding the next row number (1, 2, …) and takes the cells up to the next row number. When
     the last column holds the time, a row also ends at the first cell after the task that reads as a time
-    (2017年底前, 年内, 长期), so that text after the last row is not swallowed.
+    (2017年底前, 年内, 长期), so that text after the last row is not swallowed. The tables are those of the text
+    read now, remembered for the other readers of the plan (tasks, responsibilities, targets); nothing changes them.
     """
-    lines = lines_of(text, start)
+    return _tables_after(text, start)
+
+
+@textscan.per_text
+def _tables_after(text: str, start: int, end: int) -> list[Table]:
+    """find_tables (`end` is always the text's end)."""
+    lines = lines_of(text, start, end)
     tables: list[Table] = []
     i = 0
     while i < len(lines):

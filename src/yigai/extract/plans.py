@@ -98,11 +98,18 @@ def _label_pattern(label: str) -> tuple[re.Pattern, bool]:
     return re.compile(rf"(?:^|[\s•·|]){label}\s*[:：]\s*"), re.escape(label) == label
 
 
-def _meta_value(lines: list[Span], labels: tuple[str, ...]) -> Span | None:
-    """Find the value after a metadata label ("发文字号: 三府办〔2024〕5号") on any line."""
+def _meta_value(lines: list[Span], labels: tuple[str, ...], text: str) -> Span | None:
+    """Find the value after a metadata label ("发文字号: 三府办〔2024〕5号") on any line.
+
+    `text` is the text the lines were read from: a plain word it lacks is on none of its lines, so its label is not
+    looked for line by line.
+    """
+    wanted = [(label, *_label_pattern(label)) for label in labels]
+    wanted = [(label, pattern, literal) for label, pattern, literal in wanted if not literal or label in text]
+    if not wanted:
+        return None
     for line in lines:
-        for label in labels:
-            pattern, literal = _label_pattern(label)
+        for label, pattern, literal in wanted:
             if literal and label not in line.text:  # a plain word: no match on a line without it
                 continue
             for match in pattern.finditer(line.text):
@@ -219,7 +226,7 @@ def run(text: str) -> PlanFacts:
     """
     facts = PlanFacts()
     lines = _lines(text)
-    meta_title = _meta_value(lines, META_LABELS["notice_title"])
+    meta_title = _meta_value(lines, META_LABELS["notice_title"], text)
     notice = _title_line(lines, NOTICE_ENDINGS)
     facts.notice_title = notice or meta_title
     if facts.notice_title is not None and not TRANSMITTING.search(facts.notice_title.text):
@@ -242,7 +249,7 @@ def run(text: str) -> PlanFacts:
         facts.title = heading
         facts.body_start = heading.start if heading and heading.start > notice_end else notice_end
 
-    number = _meta_value(lines, META_LABELS["doc_number"])
+    number = _meta_value(lines, META_LABELS["doc_number"], text)
     if number and DOC_NUMBER.fullmatch(number.text):
         facts.doc_number = number.text
     else:
@@ -269,9 +276,9 @@ def run(text: str) -> PlanFacts:
         if facts.issue_date is None:
             facts.notes.append(f"the signature date {date_line.text!r} cannot be read unambiguously")
     if facts.issue_date is None:
-        meta = _meta_value(lines, META_LABELS["issue_date"])
+        meta = _meta_value(lines, META_LABELS["issue_date"], text)
         facts.issue_date = iso_date(meta.text) if meta else None
-    meta = _meta_value(lines, META_LABELS["publish_date"])
+    meta = _meta_value(lines, META_LABELS["publish_date"], text)
     facts.publish_date = iso_date(meta.text) if meta else None
 
     candidates = [s.text for s in issuers]

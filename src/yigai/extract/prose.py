@@ -244,27 +244,32 @@ def read_prose(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> 
     mentions: list[Mention] = []
     led = False
     skip, k = sorted(skip), 0
-    endings = _name_endings()
-    cuts = [boundary.start() for boundary in BOUNDARY.finditer(text, start, end)]   # each one character long
-    cuts.append(end)
-    chunk_start = start
-    for chunk_end in cuts:
-        this_start, chunk_start = chunk_start, chunk_end + 1
+    has_ending = _name_endings().search
+    window = MAX_SUBJECT + 8   # where the verbs of a clause are looked for (see _read_chunk)
+    chunk_end = start - 1
+    for chunk in BOUNDARY.split(text[start:end]):   # the clauses (every boundary is one character long)
+        this_start = chunk_end + 1
+        chunk_end = this_start + len(chunk)
         while k < len(skip) and skip[k][1] <= this_start:
             k += 1
-        if (k < len(skip) and skip[k][0] <= this_start) or chunk_end <= this_start:
+        if (k < len(skip) and skip[k][0] <= this_start) or not chunk:
             continue
-        if not endings.search(text, this_start, chunk_end):
+        ending = has_ending(chunk)
+        if not ending:
             continue   # every body of a clause is read from words in it, so none is found (see _name_endings)
-        found = _read_chunk(text[this_start:chunk_end], this_start, led)
+        found = _read_chunk(chunk, this_start, led, ending.start())
         if found:   # a clause that names nobody leaves `led` as it was
             led = any(m.role == "lead" for m in found)
             mentions += found
     return mentions
 
 
-def _read_chunk(chunk: str, offset: int, led: bool) -> list[Mention]:
-    """The mentions of one clause (`led`: the clause before named a lead, so a clause opening with 会同Y makes Y co)."""
+def _read_chunk(chunk: str, offset: int, led: bool, first_ending: int) -> list[Mention]:
+    """The mentions of one clause (`led`: the clause before named a lead, so a clause opening with 会同Y makes Y co).
+
+    `first_ending`: where the clause's first character a name can end with is (see _name_endings). The words before
+    a verb hold one when the verb comes after it, so `_bodies` would read them in full, and give None otherwise.
+    """
     if led and chunk.lstrip().startswith("会同"):
         at = chunk.index("会同") + 2
         return _with(chunk, at, offset)
@@ -275,7 +280,7 @@ def _read_chunk(chunk: str, offset: int, led: bool) -> list[Mention]:
             return _mentions(found, "lead")
     window = MAX_SUBJECT + 8
     verbs = (VERB.match(chunk, at.start(), window) for at in VERB_AT.finditer(chunk, 0, window)) \
-        if _name_endings().search(chunk, 0, window) \
+        if first_ending < window \
         else ()   # no subject before a verb can name a body (see _name_endings): only 由X… is left to read
     for k, verb in enumerate(verbs):
         if k >= MAX_VERBS:
@@ -283,7 +288,7 @@ def _read_chunk(chunk: str, offset: int, led: bool) -> list[Mention]:
         by = chunk.find("由", 0, verb.start())
         if by >= 0 and chunk[by + 1:by + 2] != "于":
             break   # 日常工作由X承担: the body comes after 由
-        found = _bodies(chunk[:verb.start()], offset) if verb.start() > 0 else None
+        found = _read_bodies(chunk[:verb.start()], offset) if verb.start() > first_ending else None
         if found:
             out = _mentions(found, _role(verb, chunk))
             if verb.group() == "会同" or chunk[verb.end():verb.end() + 2] == "会同":

@@ -71,16 +71,26 @@ def _keywords_by_first_character() -> dict[str, tuple[tuple[int, str], ...]]:
     return {first: tuple(pairs) for first, pairs in index.items()}
 
 
+@lru_cache(maxsize=1)
+def _a_keyword_holds_a_line_break() -> bool:
+    return any("\n" in keyword for _, keywords in _domain_rules()[1] for keyword in keywords)
+
+
 def domain_of(heading: str | None, body: str) -> str | None:
     """The reform area of a task by the keyword rules of domains.yml (None when no keyword occurs).
 
     Only keywords whose first character occurs in the task are counted: the others occur nowhere. Body and heading
     are both parts of `words`, so a keyword absent from `words` occurs in neither and scores nothing; one search of
-    `words` rules it out, cheaper than one of the body and another of the heading.
+    `words` rules it out, cheaper than one of the body and another of the heading. When the heading is part of the
+    body (a run-in heading is) and no keyword holds a line break, a keyword is in `words` exactly when it is in the
+    body, so `words` is the body alone.
     """
     weight, rules = _domain_rules()
     index = _keywords_by_first_character()
-    words = body + "\n" + heading if heading else body  # no keyword opens with a line break
+    if heading and (heading not in body or _a_keyword_holds_a_line_break()):
+        words = body + "\n" + heading  # no keyword opens with a line break
+    else:
+        words = body
     scores = [0] * len(rules)
     for first, keywords in index.items():
         if first not in words:  # cheaper than listing the characters of the task
