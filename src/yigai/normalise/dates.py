@@ -43,7 +43,7 @@ def _finditer(pattern: re.Pattern, text: str) -> Iterator[re.Match]:
     holds, of the same extent; the body's matches are found by a scan in C and the pattern tried at each. The scan of
     the body skips no start of a match of the pattern: within a match of the body, no later position can start one
     (a document number holds one opening bracket, and 〕 or 月 once, at a fixed place after its start; a year that
-    lost 年 starts a run of digits, so a start one digit later fails (?<!\d)), so every start is a body match's start.
+    lost 年 starts a run of digits, so a start one digit later fails (?<!\\d)), so every start is a body match's start.
     """
     hint = _HINTS.get(pattern)
     if hint is not None and hint.search(text) is None:
