@@ -79,6 +79,10 @@ def test_an_entry_checks_its_own_key_and_checksum():
     assert cache.decode(data[:-1], "k" * 64) is None
     assert cache.decode(data[:-1] + b"X", "k" * 64) is None
     assert cache.decode(b"", "k" * 64) is None
+    # the header is checked too: another title, or section lengths that still add up to the body
+    assert cache.decode(data.replace(b'"x-2020-01"', b'"y-2020-01"'), "k" * 64) is None
+    assert cache.decode(data.replace(b'["tasks", 4], ["text", 6]', b'["tasks", 5], ["text", 5]'), "k" * 64) is None
+    assert b'["tasks", 4], ["text", 6]' in data
 
 
 def test_a_sealed_entry_is_reopened_only_when_its_bytes_are_the_same():

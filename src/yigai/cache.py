@@ -7,12 +7,12 @@ file of the installed yigai package (its code and data files) and of the version
 libraries whose output the build depends on (OpenCC, cpca, cn2an, PyYAML and libyaml). Any change to any of them
 gives a new key, so a stale entry is never found.
 
-An entry is one file, `<cache>/plans/<plan_id>/<key>.entry`: a magic line, a JSON header (the key, the SHA-256 and
-length of the body, the lengths of the body's sections and the plan's metadata), then the body. It is written to a
-temporary file and renamed, so readers see whole entries only. An entry is used only when its magic line, key,
-length and checksum all match: a truncated, corrupt or foreign file is ignored (and rebuilt), never trusted. When the
-package is written, each entry is read again and must still be the entry that was checked (its Seal: the same header
-line and body, by SHA-256).
+An entry is one file, `<cache>/plans/<plan_id>/<key>.entry`: a magic line, a line with the SHA-256 of everything
+after it, a JSON header line (the key, the length of the body, the lengths of the body's sections and the plan's
+metadata), then the body. It is written to a temporary file and renamed, so readers see whole entries only. An entry
+is used only when its magic line, checksum, key and lengths all match: a truncated, corrupt or foreign file is
+ignored (and rebuilt), never trusted. When the package is written, each entry is read again and must still be the
+entry that was checked (its Seal: the same checksum, over content that has it).
 
 Tables built from inputs all plans share (the `agencies` table, from the registry and every plan's drafts) are
 cached the same way under `<cache>/shared/<table>/`, keyed by the SHA-256 of their inputs and the code version.
@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-MAGIC = b"YIGAI-PLAN-CACHE 1\n"
+MAGIC = b"YIGAI-PLAN-CACHE 2\n"
 ENTRY_SUFFIX = ".entry"
 # Libraries whose output is part of the published bytes: a new version may change the rows.
 DEPENDENCIES = ("OpenCC", "cpca", "cn2an", "PyYAML")
@@ -86,19 +86,15 @@ def shared_key(table: str, inputs: Any) -> str:
 
 @dataclass(frozen=True)
 class Seal:
-    """What pins down an entry's bytes once its header has been read and checked: reading the file again later, a
-    header line with the same SHA-256 and a body with the same SHA-256 are the same entry, so the header's JSON need
-    not be parsed again.
+    """What pins down an entry's bytes once they have been read and checked: reading the file again later, the same
+    checksum line over the same content is the same entry, so its header need not be parsed again.
 
     Attributes:
-        header_sha256: SHA-256 (hex) of the header line (it holds the key, the body's checksum, the section lengths
-            and the metadata).
-        body_sha256: SHA-256 (hex) of the body.
+        sha256: the checksum (hex) of everything after the checksum line: the header line and the body.
         sections: (name, length in bytes) of the body's sections, in order.
     """
 
-    header_sha256: str
-    body_sha256: str
+    sha256: str
     sections: tuple[tuple[str, int], ...]
 
 
@@ -115,23 +111,34 @@ class Entry:
 
 
 def encode(entry: Entry) -> bytes:
-    """Serialise an entry (magic line, JSON header with checksum, body); sets entry.seal."""
+    """Serialise an entry: magic line, checksum line, JSON header line, body; sets entry.seal."""
     names = sorted(entry.sections)
-    body = b"".join(entry.sections[name] for name in names)
-    body_sha256 = hashlib.sha256(body).hexdigest()
-    layout = [[name, len(entry.sections[name])] for name in names]
-    header = json.dumps({"key": entry.key, "sha256": body_sha256, "bytes": len(body), "sections": layout,
-                         "meta": entry.meta}, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    entry.seal = Seal(hashlib.sha256(header).hexdigest(), body_sha256, tuple((n, s) for n, s in layout))
-    return MAGIC + header + b"\n" + body
+    layout = tuple((name, len(entry.sections[name])) for name in names)
+    header = json.dumps({"key": entry.key, "bytes": sum(length for _, length in layout),
+                         "sections": [list(pair) for pair in layout], "meta": entry.meta},
+                        ensure_ascii=False, sort_keys=True).encode("utf-8")
+    digest = hashlib.sha256(header)
+    digest.update(b"\n")
+    for name in names:
+        digest.update(entry.sections[name])
+    checksum = digest.hexdigest()
+    entry.seal = Seal(checksum, layout)
+    return b"".join([MAGIC, checksum.encode("ascii"), b"\n", header, b"\n", *(entry.sections[n] for n in names)])
 
 
-def _split(data: bytes) -> tuple[bytes, bytes] | None:
-    """The header line and the body of an entry's bytes, or None when they do not start with the magic line."""
+def _content(data: bytes, checksum: str | None = None) -> bytes | None:
+    """Everything after an entry's checksum line, when its SHA-256 is the checksum the line gives (and, when given,
+    `checksum`); None for a file that is not a whole entry as written."""
     if not data.startswith(MAGIC):
         return None
-    end = data.find(b"\n", len(MAGIC))
-    return None if end < 0 else (data[len(MAGIC):end], data[end + 1:])
+    end = len(MAGIC) + 64
+    if data[end:end + 1] != b"\n":
+        return None
+    written = data[len(MAGIC):end].decode("ascii", "replace")
+    content = data[end + 1:]
+    if (checksum is not None and written != checksum) or hashlib.sha256(content).hexdigest() != written:
+        return None
+    return content
 
 
 def _slice(body: bytes, sections) -> dict[str, bytes] | None:
@@ -145,16 +152,16 @@ def _slice(body: bytes, sections) -> dict[str, bytes] | None:
 
 def decode(data: bytes, key: str) -> Entry | None:
     """Return the entry stored in `data` when it is a whole, uncorrupted entry for `key`; None otherwise."""
-    parts = _split(data)
-    if parts is None:
+    content = _content(data)
+    if content is None:
         return None
-    header_line, body = parts
+    end = content.find(b"\n")
     try:
-        header = json.loads(header_line.decode("utf-8"))
-        if not isinstance(header, dict) or header.get("key") != key or header.get("bytes") != len(body):
+        header = json.loads(content[:end].decode("utf-8"))
+        body = content[end + 1:]
+        if end < 0 or not isinstance(header, dict) or header.get("key") != key or header.get("bytes") != len(body):
             return None
-        body_sha256 = hashlib.sha256(body).hexdigest()
-        if header.get("sha256") != body_sha256 or not isinstance(header.get("meta"), dict):
+        if not isinstance(header.get("meta"), dict):
             return None
         layout = tuple((str(name), int(length)) for name, length in header["sections"])
         sections = _slice(body, layout)
@@ -162,21 +169,16 @@ def decode(data: bytes, key: str) -> Entry | None:
         return None
     if sections is None:
         return None
-    return Entry(key, header["meta"], sections, Seal(hashlib.sha256(header_line).hexdigest(), body_sha256, layout))
+    return Entry(key, header["meta"], sections, Seal(data[len(MAGIC):len(MAGIC) + 64].decode("ascii"), layout))
 
 
 def reopen(data: bytes, seal: Seal) -> dict[str, bytes] | None:
-    """The sections of an entry read again, when `data` is still exactly the entry `seal` was taken from (same
-    header line, same body: both SHA-256 match); None otherwise. The caller already holds the entry's metadata."""
-    parts = _split(data)
-    if parts is None:
+    """The sections of an entry read again, when `data` is still exactly the entry `seal` was taken from (the same
+    checksum, and content that has it); None otherwise. The caller already holds the entry's metadata."""
+    content = _content(data, seal.sha256)
+    if content is None:
         return None
-    header_line, body = parts
-    if hashlib.sha256(header_line).hexdigest() != seal.header_sha256:
-        return None
-    if hashlib.sha256(body).hexdigest() != seal.body_sha256:
-        return None
-    return _slice(body, seal.sections)
+    return _slice(content[content.find(b"\n") + 1:], seal.sections)
 
 
 def write_atomic(path: Path, data: bytes, prefix: str = ".tmp-") -> None:
