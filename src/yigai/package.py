@@ -270,14 +270,15 @@ def _shared_table(table: str, registry: registry_module.Registry, codes: indicat
     """The CSV bytes and row count of a table built from inputs all plans share; from the cache (when one is used)
     if the same inputs were rendered by the same code before. (The agencies table spells every body's name in
     English, which loads a pinyin dictionary: a rebuild with nothing changed need not.)"""
-    key = cache.shared_key(table, _shared_inputs(table, registry, codes)) if store is not None else None
+    key = None
     if store is not None:
+        key = cache.shared_key(table, _shared_inputs(table, registry, codes))
         entry = store.get(table, key)
         if entry is not None and "csv" in entry.sections and isinstance(entry.meta.get("rows"), int):
             return entry.sections["csv"], entry.meta["rows"]
     rows = tables.complete_rows(table, _shared_rows(table, registry, codes))
     data = tables.to_csv(table, rows).encode("utf-8")
-    if store is not None:
+    if store is not None and key is not None:
         store.put(table, cache.Entry(key, {"rows": len(rows)}, {"csv": data}))
         store.prune(table, key)
     return data, len(rows)
