@@ -99,23 +99,29 @@ def test_a_sealed_entry_is_reopened_only_when_its_bytes_are_the_same():
 
 
 def test_an_entry_that_changes_after_it_was_read_stops_the_build(tmp_path, monkeypatch):
+    sources_dir = tmp_path / "sources"
+    shutil.copytree(SOURCES, sources_dir)
     cache_dir = tmp_path / "cache"
-    package.run(SOURCES, tmp_path / "out", jobs=1, cache_dir=cache_dir)
+    package.run(sources_dir, tmp_path / "out", jobs=1, cache_dir=cache_dir)
     before = tree(tmp_path / "out")
-    plan_id, path = sorted(entries(cache_dir).items())[0]
-    merge_drafts = package.merge.merge_drafts
+    first, second = PLAN_IDS[:2]
+    source = sources_dir / first / "source.yml"  # the first plan is rebuilt: the cached ones after it wait for it
+    source.write_text(source.read_text(encoding="utf-8") + "# reviewed again\n", encoding="utf-8")
+    waiting = entries(cache_dir)[second]
+    build_plan = builder.run
 
-    def swap_then_merge(*args, **kwargs):  # runs after every entry was read, before the package is written
-        entry = cache.decode(path.read_bytes(), path.stem)
+    def change_then_build(job):  # runs after the waiting plans' entries were read and checked
+        entry = cache.decode(waiting.read_bytes(), waiting.stem)
         entry.meta["title"] = "另一个标题"
-        path.write_bytes(cache.encode(entry))
-        return merge_drafts(*args, **kwargs)
+        waiting.write_bytes(cache.encode(entry))
+        return build_plan(job)
 
-    monkeypatch.setattr(package.merge, "merge_drafts", swap_then_merge)
+    monkeypatch.setattr(builder, "run", change_then_build)
     with pytest.raises(YigaiError) as changed:
-        package.run(SOURCES, tmp_path / "out", jobs=1, cache_dir=cache_dir)
-    assert changed.value.plan_id == plan_id and "changed or vanished" in str(changed.value)
+        package.run(sources_dir, tmp_path / "out", jobs=1, cache_dir=cache_dir)
+    assert changed.value.plan_id == second and "changed or vanished" in str(changed.value)
     assert tree(tmp_path / "out") == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_only_the_changed_plan_is_rebuilt(tmp_path):

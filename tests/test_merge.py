@@ -18,10 +18,18 @@ def draft(agency_id: str, name: str) -> dict:
             "aliases": [name[-3:]]}
 
 
+def merge_drafts(registry: Registry, proposals: list[tuple[str, list[dict]]]) -> tuple[Registry, dict]:
+    """Merge every plan's drafts in order; return the merged registry and the renames."""
+    merger = merge.DraftMerger(registry)
+    for plan_id, drafts in proposals:
+        assert merger.add(plan_id, drafts) == merger.renames.get(plan_id, {})
+    return merger.registry, merger.renames
+
+
 def test_the_same_draft_from_two_plans_is_one_body():
     base = Registry({"330302-health": Agency("330302-health", "甲局", "330302", "health")})
-    merged, renames = merge.merge_drafts(base, [("a-2020-01", [draft("330302-finance", "乙局")]),
-                                                ("b-2020-01", [draft("330302-finance", "乙局")])])
+    merged, renames = merge_drafts(base, [("a-2020-01", [draft("330302-finance", "乙局")]),
+                                          ("b-2020-01", [draft("330302-finance", "乙局")])])
     assert list(merged.agencies) == ["330302-health", "330302-finance"]
     assert renames == {} and list(base.agencies) == ["330302-health"]
 
@@ -30,7 +38,7 @@ def test_an_id_taken_by_another_name_gets_the_next_number_in_plan_order():
     proposals = [("a-2020-01", [draft("330302-finance", "乙局")]),
                  ("b-2020-01", [draft("330302-finance", "丙局"), draft("330302-finance-2", "丁局")]),
                  ("c-2020-01", [draft("330302-finance", "丙局")])]
-    merged, renames = merge.merge_drafts(Registry(), proposals)
+    merged, renames = merge_drafts(Registry(), proposals)
     assert {a.agency_id: a.name for a in merged.agencies.values()} == {
         "330302-finance": "乙局", "330302-finance-2": "丙局", "330302-finance-3": "丁局"}
     assert renames == {"b-2020-01": {"330302-finance": "330302-finance-2", "330302-finance-2": "330302-finance-3"},

@@ -1,9 +1,10 @@
 """Combine plans built separately: their registry drafts into one registry, their row blocks into sorted tables.
 
-Drafts are merged in plan_id order, so the result never depends on which plan finished first. A draft body that an
-earlier plan already proposed under the same name is that body. A draft whose id an earlier plan gave to a body of
-another name gets the next free id (`<id>-2`, `<id>-3`, …, as the alias rules number ids within one plan), and the
-plan's rows and report are rewritten to it. Every plan reports the draft bodies it relies on.
+Drafts are merged in plan_id order, each plan's once the plans before it are merged, so the result never depends on
+which plan finished first. A draft body that an earlier plan already proposed under the same name is that body. A
+draft whose id an earlier plan gave to a body of another name gets the next free id (`<id>-2`, `<id>-3`, …, as the
+alias rules number ids within one plan), and the plan's rows and report are rewritten to it. Every plan reports the
+draft bodies it relies on.
 
 Tables are streamed: each plan's block of sorted CSV lines is appended in plan order, which is the table's sorted
 order because every primary key starts with its plan's id. The sort keys at the ends of each block are checked, so
@@ -35,36 +36,36 @@ def _free_id(registry: Registry, agency_id: str) -> str:
     return f"{base}-{number}"
 
 
-def merge_drafts(registry: Registry, proposals: list[tuple[str, list[dict[str, Any]]]]
-                 ) -> tuple[Registry, dict[str, dict[str, str]]]:
-    """Add every plan's drafts to a copy of the registry.
+class DraftMerger:
+    """Add the drafts of plans, one plan at a time in plan_id order, to a copy of the registry.
 
-    Args:
-        registry: the canonical registry the plans were built with (not changed).
-        proposals: (plan_id, drafts as Agency fields) for every plan, in plan_id order.
-
-    Returns:
-        The merged registry, and for each plan whose drafts got another id, the ids to rewrite (old → new).
+    Attributes:
+        registry: the merged registry so far (the canonical one the plans were built with is not changed).
+        renames: for each plan whose drafts got another id, the ids to rewrite (old → new).
     """
-    merged = Registry(dict(registry.agencies))
-    by_name: dict[str, str] = {}
-    renames: dict[str, dict[str, str]] = {}
-    for plan_id, drafts in proposals:
+
+    def __init__(self, registry: Registry):
+        self.registry = Registry(dict(registry.agencies))
+        self.renames: dict[str, dict[str, str]] = {}
+        self._by_name: dict[str, str] = {}
+
+    def add(self, plan_id: str, drafts: list[dict[str, Any]]) -> dict[str, str]:
+        """Merge one plan's drafts (as Agency fields); return the ids of its drafts to rewrite (old → new)."""
         mapping: dict[str, str] = {}
         for fields in drafts:
             agency = Agency(**fields)
-            target = by_name.get(agency.name)
+            target = self._by_name.get(agency.name)
             if target is None:
                 target = agency.agency_id
-                if target in merged.agencies:
-                    target = _free_id(merged, target)
-                merged.add(dataclasses.replace(agency, agency_id=target))
-                by_name[agency.name] = target
+                if target in self.registry.agencies:
+                    target = _free_id(self.registry, target)
+                self.registry.add(dataclasses.replace(agency, agency_id=target))
+                self._by_name[agency.name] = target
             if target != agency.agency_id:
                 mapping[agency.agency_id] = target
         if mapping:
-            renames[plan_id] = mapping
-    return merged, renames
+            self.renames[plan_id] = mapping
+        return mapping
 
 
 def rename(sections: dict[str, bytes], blocks: dict[str, dict], mapping: dict[str, str]

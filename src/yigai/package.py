@@ -2,9 +2,9 @@
 
 Plans are built independently (yigai.builder), in parallel worker processes when `jobs` > 1, and a plan whose inputs,
 registry and code are unchanged since an earlier build is taken from the cache (yigai.cache) instead of being
-rebuilt. Each built plan is an entry on disk; the package is then written by streaming the entries in plan_id order
-into a staging folder (yigai.merge), so memory does not grow with the number of plans, and the staging folder
-replaces the previous package in one rename. The bytes never depend on the number of jobs or on the cache.
+rebuilt. Each built plan is an entry on disk; the package is written as plans are done, by streaming the entries in
+plan_id order into a staging folder (yigai.merge), so memory does not grow with the number of plans, and the staging
+folder replaces the previous package in one rename. The bytes never depend on the number of jobs or on the cache.
 """
 
 from __future__ import annotations
@@ -201,14 +201,16 @@ class _Dispatch:
                 raise
 
 
-def _collect(all_jobs: list[Job], settings: builder.Settings, jobs: int,
-             progress: Callable[[str], None] | None) -> list[Done]:
-    """Every plan's entry, from the cache when it holds a trusted one, else built; in plan order."""
+def _collect(all_jobs: list[Job], settings: builder.Settings, jobs: int, progress: Callable[[str], None] | None,
+             offer: Callable[[Done, cache.Entry | None], None]) -> list[Done]:
+    """Every plan's entry, from the cache when it holds a trusted one, else built; each handed to `offer` as it is
+    done (with the entry when it was read from the cache); returned in plan order."""
     results: list[Done | None] = [None] * len(all_jobs)
     plan_cache = cache.PlanCache(settings.cache_dir) if settings.cache_dir is not None else None
 
-    def done(result: Done) -> None:
+    def done(result: Done, entry: cache.Entry | None = None) -> None:
         results[result.index] = result
+        offer(result, entry)
         if progress:
             progress(result.plan_id)
 
@@ -220,7 +222,7 @@ def _collect(all_jobs: list[Job], settings: builder.Settings, jobs: int,
                 entry = plan_cache.get(job.plan_id, job.key)
                 if entry is not None:
                     done(Done(job.index, job.plan_id, str(plan_cache.path(job.plan_id, job.key)), job.key,
-                              entry.meta, entry.seal, cached=True))
+                              entry.meta, entry.seal, cached=True), entry)
                     continue
             dispatch.add(job)
     except BaseException:
@@ -229,24 +231,6 @@ def _collect(all_jobs: list[Job], settings: builder.Settings, jobs: int,
         raise
     dispatch.finish()
     return [r for r in results if r is not None]
-
-
-def _entries(results: list[Done], renames: dict[str, dict[str, str]]) -> Iterator[tuple[Done, cache.Entry]]:
-    """Each plan's entry, read back and checked against its seal again, with its drafts' merged ids applied; in plan
-    order. (The metadata is the one read when the plan was collected: the seal proves the file still holds it.)"""
-    for result in results:
-        try:
-            sections = cache.reopen(Path(result.path).read_bytes(), result.seal)
-        except OSError:
-            sections = None
-        if sections is None:
-            raise YigaiError("the plan's build cache entry changed or vanished while the package was written",
-                             plan_id=result.plan_id, file=result.path, hint="run the build again")
-        entry = cache.Entry(result.key, dict(result.meta), sections, result.seal)
-        if result.plan_id in renames:
-            entry.sections, entry.meta["tables"] = merge.rename(entry.sections, entry.meta["tables"],
-                                                                renames[result.plan_id])
-        yield result, entry
 
 
 def _shared_rows(table: str, registry: registry_module.Registry, codes: indicators.CodeList | None) -> list[dict]:
@@ -284,43 +268,94 @@ def _shared_table(table: str, registry: registry_module.Registry, codes: indicat
     return data, len(rows)
 
 
-def _write_package(folder: Path, results: list[Done], registry: registry_module.Registry,
-                   renames: dict[str, dict[str, str]], codes: indicators.CodeList | None,
-                   shared_cache: cache.PlanCache | None = None) -> dict[str, int]:
-    """Stream every plan's entry into the package folder; return the rows per table."""
-    writers = {t: merge.TableWriter(t, folder / "data" / f"{t}.csv") for t in builder.plan_tables()}
-    files: dict[str, tuple[str, int]] = {}
-    try:
-        for result, entry in _entries(results, renames):
-            files[f"texts/{result.plan_id}.txt"] = merge.write_file(folder / "texts" / f"{result.plan_id}.txt",
-                                                                    entry.sections["text"])
-            for table, writer in writers.items():
-                writer.add(entry.meta["tables"][table], entry.sections[table])
-    finally:
-        for table, writer in writers.items():
-            files[f"data/{table}.csv"] = writer.close()
-    errors: dict[str, YigaiError] = {}
-    for table, writer in writers.items():
-        if not writer.in_order:
+class _Writer:
+    """Write plans into the package folder as they are done, in plan order: a plan is written once every plan before
+    it is, so that its drafts are merged after theirs (yigai.merge) and its rows follow theirs in each table. A plan
+    done early waits as its metadata only; its entry is read again (and checked against its seal) when its turn
+    comes, so memory does not grow with the number of plans."""
+
+    def __init__(self, folder: Path, registry: registry_module.Registry, count: int):
+        self.folder = folder
+        self.drafts = merge.DraftMerger(registry)
+        self.tables = {t: merge.TableWriter(t, folder / "data" / f"{t}.csv") for t in builder.plan_tables()}
+        self.files: dict[str, tuple[str, int]] = {}
+        self.waiting: list[Done | None] = [None] * count
+        self.written = 0
+        self.stopped = False
+        self.closed = False
+
+    def offer(self, result: Done, entry: cache.Entry | None = None) -> None:
+        """Take a plan that is done (and its entry when at hand); write it, and the plans after it that are done, if
+        every plan before it is written. A plan that failed stops the writing: the build fails."""
+        self.waiting[result.index] = result
+        while not self.stopped and self.written < len(self.waiting) and self.waiting[self.written] is not None:
+            ready, self.waiting[self.written] = self.waiting[self.written], None
+            if ready.error is not None:
+                self.stopped = True
+                return
+            self.drafts.add(ready.plan_id, ready.meta["drafts"])
+            self._write(ready, self.entry(ready, entry if ready is result else None))
+            self.written += 1
+
+    def entry(self, result: Done, at_hand: cache.Entry | None = None) -> cache.Entry:
+        """A written plan's entry (read again and checked against its seal unless at hand), its drafts' merged ids
+        applied. (The metadata is the one read when the plan was done: the seal proves the file still holds it.)"""
+        sections = at_hand.sections if at_hand is not None else None
+        if at_hand is None:
             try:
-                files[f"data/{table}.csv"] = writer.resort(
-                    (entry.meta["tables"][table], entry.sections[table]) for _, entry in _entries(results, renames))
-            except YigaiError as exc:
-                errors[table] = exc
-        elif writer.error:
-            errors[table] = writer.error
-    counts = {table: writer.rows for table, writer in writers.items()}
-    for table in builder.SHARED_TABLES:
-        data, counts[table] = _shared_table(table, registry, codes, shared_cache)
-        files[f"data/{table}.csv"] = merge.write_file(folder / "data" / f"{table}.csv", data)
-    for table in metadata.table_names():
-        if table in errors:
-            raise errors[table]
-    counts = {table: counts[table] for table in metadata.table_names()}
-    package = descriptor(files, [r.meta for r in results])
-    (folder / "datapackage.json").write_bytes((json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode())
-    (folder / "README.md").write_bytes(readme(counts).encode("utf-8"))
-    return counts
+                sections = cache.reopen(Path(result.path).read_bytes(), result.seal)
+            except OSError:
+                sections = None
+        if sections is None:
+            raise YigaiError("the plan's build cache entry changed or vanished while the package was written",
+                             plan_id=result.plan_id, file=result.path, hint="run the build again")
+        entry = cache.Entry(result.key, dict(result.meta), sections, result.seal)
+        if result.plan_id in self.drafts.renames:
+            entry.sections, entry.meta["tables"] = merge.rename(entry.sections, entry.meta["tables"],
+                                                                self.drafts.renames[result.plan_id])
+        return entry
+
+    def _write(self, result: Done, entry: cache.Entry) -> None:
+        self.files[f"texts/{result.plan_id}.txt"] = merge.write_file(self.folder / "texts" / f"{result.plan_id}.txt",
+                                                                     entry.sections["text"])
+        for table, writer in self.tables.items():
+            writer.add(entry.meta["tables"][table], entry.sections[table])
+
+    def close(self) -> None:
+        """Close the table files, keeping their checksums (once: a table re-sorted later keeps its new ones)."""
+        if not self.closed:
+            self.closed = True
+            for table, writer in self.tables.items():
+                self.files[f"data/{table}.csv"] = writer.close()
+
+    def finish(self, results: list[Done], codes: indicators.CodeList | None,
+               shared_cache: cache.PlanCache | None) -> dict[str, int]:
+        """Complete the package once every plan is written: tables re-sorted where blocks touched, the shared tables,
+        datapackage.json and README.md; return the rows per table."""
+        self.close()
+        files, errors = self.files, {}
+        for table, writer in self.tables.items():
+            if not writer.in_order:
+                try:
+                    files[f"data/{table}.csv"] = writer.resort(
+                        (entry.meta["tables"][table], entry.sections[table]) for entry in map(self.entry, results))
+                except YigaiError as exc:
+                    errors[table] = exc
+            elif writer.error:
+                errors[table] = writer.error
+        counts = {table: writer.rows for table, writer in self.tables.items()}
+        for table in builder.SHARED_TABLES:
+            data, counts[table] = _shared_table(table, self.drafts.registry, codes, shared_cache)
+            files[f"data/{table}.csv"] = merge.write_file(self.folder / "data" / f"{table}.csv", data)
+        for table in metadata.table_names():
+            if table in errors:
+                raise errors[table]
+        counts = {table: counts[table] for table in metadata.table_names()}
+        package = descriptor(files, [r.meta for r in results])
+        (self.folder / "datapackage.json").write_bytes(
+            (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode())
+        (self.folder / "README.md").write_bytes(readme(counts).encode("utf-8"))
+        return counts
 
 
 def build(all_jobs: list[Job], registry: registry_module.Registry, shared_digest: str, out_dir: Path,
@@ -334,16 +369,18 @@ def build(all_jobs: list[Job], registry: registry_module.Registry, shared_digest
         YigaiError: the first problem in plan order (problems reading a plan before problems building one); out_dir
             is then left as it was.
     """
-    with tempfile.TemporaryDirectory(prefix="yigai-build-") as work:
+    with tempfile.TemporaryDirectory(prefix="yigai-build-") as work, staging(out_dir) as folder:
         settings = builder.Settings(registry, shared_digest, cache_dir, Path(work))
-        results = _collect(all_jobs, settings, max(1, jobs), progress)
-        failed = [r for r in results if r.error is not None]
-        if failed:
-            raise min(failed, key=lambda r: (r.phase, r.index)).error
-        merged, renames = merge.merge_drafts(registry, [(r.plan_id, r.meta["drafts"]) for r in results])
-        with staging(out_dir) as folder:
+        writer = _Writer(folder, registry, len(all_jobs))
+        try:
+            results = _collect(all_jobs, settings, max(1, jobs), progress, writer.offer)
+            failed = [r for r in results if r.error is not None]
+            if failed:
+                raise min(failed, key=lambda r: (r.phase, r.index)).error
             shared_cache = cache.PlanCache(cache_dir, "shared") if cache_dir is not None else None
-            counts = _write_package(folder, results, merged, renames, codes, shared_cache)
+            counts = writer.finish(results, codes, shared_cache)
+        finally:
+            writer.close()
     if cache_dir is not None:
         plan_cache = cache.PlanCache(cache_dir)
         for result in results:
