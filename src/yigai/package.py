@@ -300,8 +300,9 @@ class _Writer:
     def entry(self, result: Done, at_hand: cache.Entry | None = None) -> cache.Entry:
         """A written plan's entry (read again and checked against its seal unless at hand), its drafts' merged ids
         applied. (The metadata is the one read when the plan was done: the seal proves the file still holds it.)"""
-        sections = at_hand.sections if at_hand is not None else None
-        if at_hand is None:
+        if at_hand is not None:
+            sections = at_hand.sections
+        else:
             try:
                 sections = cache.reopen(Path(result.path).read_bytes(), result.seal)
             except OSError:
