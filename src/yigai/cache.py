@@ -8,11 +8,10 @@ libraries whose output the build depends on (OpenCC, cpca, cn2an, PyYAML and lib
 gives a new key, so a stale entry is never found.
 
 An entry is one file, `<cache>/plans/<plan_id>/<key>.entry`: a magic line, a line with the SHA-256 of everything
-after it, a JSON header line (the key, the length of the body, the lengths of the body's sections and the plan's
-metadata), then the body. It is written to a temporary file and renamed, so readers see whole entries only. An entry
+after it, a JSON header line (the key, the lengths of the body's sections and the plan's metadata), then the body. It is written to a temporary file and renamed, so readers see whole entries only. An entry
 is used only when its magic line, checksum, key and lengths all match: a truncated, corrupt or foreign file is
-ignored (and rebuilt), never trusted. When the package is written, each entry is read again and must still be the
-entry that was checked (its Seal: the same checksum, over content that has it).
+ignored (and rebuilt), never trusted. An entry read again later (to write a plan that waited for the plans before
+it) must still be the entry that was checked (its Seal: the same checksum, over content that has it).
 
 Tables built from inputs all plans share (the `agencies` table, from the registry and every plan's drafts) are
 cached the same way under `<cache>/shared/<table>/`, keyed by the SHA-256 of their inputs and the code version.
@@ -114,8 +113,7 @@ def encode(entry: Entry) -> bytes:
     """Serialise an entry: magic line, checksum line, JSON header line, body; sets entry.seal."""
     names = sorted(entry.sections)
     layout = tuple((name, len(entry.sections[name])) for name in names)
-    header = json.dumps({"key": entry.key, "bytes": sum(length for _, length in layout),
-                         "sections": [list(pair) for pair in layout], "meta": entry.meta},
+    header = json.dumps({"key": entry.key, "sections": [list(pair) for pair in layout], "meta": entry.meta},
                         ensure_ascii=False, sort_keys=True).encode("utf-8")
     digest = hashlib.sha256(header)
     digest.update(b"\n")
@@ -126,9 +124,9 @@ def encode(entry: Entry) -> bytes:
     return b"".join([MAGIC, checksum.encode("ascii"), b"\n", header, b"\n", *(entry.sections[n] for n in names)])
 
 
-def _content(data: bytes, checksum: str | None = None) -> bytes | None:
-    """Everything after an entry's checksum line, when its SHA-256 is the checksum the line gives (and, when given,
-    `checksum`); None for a file that is not a whole entry as written."""
+def _content(data: bytes, checksum: str | None = None) -> tuple[str, bytes] | None:
+    """An entry's checksum and everything after its checksum line, when that has the checksum the line gives (and,
+    when given, `checksum`); None for a file that is not a whole entry as written."""
     if not data.startswith(MAGIC):
         return None
     end = len(MAGIC) + 64
@@ -138,7 +136,7 @@ def _content(data: bytes, checksum: str | None = None) -> bytes | None:
     content = data[end + 1:]
     if (checksum is not None and written != checksum) or hashlib.sha256(content).hexdigest() != written:
         return None
-    return content
+    return written, content
 
 
 def _slice(body: bytes, sections) -> dict[str, bytes] | None:
@@ -152,16 +150,17 @@ def _slice(body: bytes, sections) -> dict[str, bytes] | None:
 
 def decode(data: bytes, key: str) -> Entry | None:
     """Return the entry stored in `data` when it is a whole, uncorrupted entry for `key`; None otherwise."""
-    content = _content(data)
-    if content is None:
+    checked = _content(data)
+    if checked is None:
         return None
+    checksum, content = checked
     end = content.find(b"\n")
+    if end < 0:
+        return None
     try:
         header = json.loads(content[:end].decode("utf-8"))
         body = content[end + 1:]
-        if end < 0 or not isinstance(header, dict) or header.get("key") != key or header.get("bytes") != len(body):
-            return None
-        if not isinstance(header.get("meta"), dict):
+        if not isinstance(header, dict) or header.get("key") != key or not isinstance(header.get("meta"), dict):
             return None
         layout = tuple((str(name), int(length)) for name, length in header["sections"])
         sections = _slice(body, layout)
@@ -169,15 +168,16 @@ def decode(data: bytes, key: str) -> Entry | None:
         return None
     if sections is None:
         return None
-    return Entry(key, header["meta"], sections, Seal(data[len(MAGIC):len(MAGIC) + 64].decode("ascii"), layout))
+    return Entry(key, header["meta"], sections, Seal(checksum, layout))
 
 
 def reopen(data: bytes, seal: Seal) -> dict[str, bytes] | None:
     """The sections of an entry read again, when `data` is still exactly the entry `seal` was taken from (the same
     checksum, and content that has it); None otherwise. The caller already holds the entry's metadata."""
-    content = _content(data, seal.sha256)
-    if content is None:
+    checked = _content(data, seal.sha256)
+    if checked is None:
         return None
+    content = checked[1]
     return _slice(content[content.find(b"\n") + 1:], seal.sections)
 
 
